@@ -1,0 +1,27 @@
+# Thin wrappers: the logic lives in scripts/*.sh, which also work without make
+# (bash scripts/course.sh, bash scripts/test.sh, ...).
+.PHONY: course test build serve setup vendor clean distclean
+
+course:     ## set up, build the book, serve it on http://127.0.0.1:8000/
+	bash scripts/course.sh
+
+test:       ## set up, run the whole test suite
+	bash scripts/test.sh
+
+build:      ## build the book into _build/html (warnings are errors)
+	bash scripts/build.sh
+
+serve:      ## serve _build/html on http://127.0.0.1:8000/
+	bash scripts/serve.sh
+
+setup:      ## install everything (apt as root, .venv, npm, vendored files)
+	bash scripts/setup.sh
+
+vendor:     ## copy widget/RequireJS/MathJax files from node_modules into book/_vendor
+	bash scripts/vendor.sh
+
+clean:      ## remove _build/ and book/_vendor/
+	bash scripts/clean.sh
+
+distclean:  ## clean, and remove .venv/ and node_modules/
+	bash scripts/clean.sh --all

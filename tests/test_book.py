@@ -1,0 +1,345 @@
+"""The built book: it builds without a single warning, and its pages work offline.
+
+One session fixture builds the book once, with the same script a person uses
+(``scripts/build.sh``), into a temporary folder. If that build fails, every test here
+fails and shows the build log.
+
+"Works offline" is checked statically on the built HTML and CSS:
+
+* nothing is loaded from outside the site (no CDN, web fonts, analytics, thebe);
+* every asset a page or stylesheet refers to exists on disk (a 404 is a bug);
+* the widget manager, its fonts and RequireJS are served from the site itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISE_PAGE = "exercises/bunny-hill/first-reply.html"
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+BUILD_TIMEOUT_S = 900
+
+# <link rel=...> values that make the browser fetch something (others, like next/prev, are links).
+FETCHING_LINK_RELS = {
+    "stylesheet",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "mask-icon",
+    "manifest",
+}
+# tag -> attributes whose URL the browser loads by itself (plain <a href> is a link, not a load)
+FETCHING_ATTRS = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+}
+CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE)
+CSS_IMPORT_RE = re.compile(r"""@import\s+(?:url\()?\s*['"]?([^'")\s;]+)""", re.IGNORECASE)
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+# Sphinx's own warnings ("path:line: WARNING: ..." or "WARNING: ..."), not a kernel's log lines
+# such as "[IPKernelApp] WARNING | ...".
+SPHINX_WARNING_RE = re.compile(r"(^|: )(WARNING|ERROR|CRITICAL): ", re.MULTILINE)
+
+
+@dataclass
+class Build:
+    returncode: int
+    log: str
+    html: Path
+
+
+@pytest.fixture(scope="session")
+def book_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    out = tmp_path_factory.mktemp("book")
+    try:
+        proc = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "build.sh"), "--path-output", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT_S,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+    except subprocess.TimeoutExpired as exc:
+        log = f"{exc.stdout or ''}{exc.stderr or ''}"
+        return Build(
+            -1, f"build timed out after {BUILD_TIMEOUT_S} s\n{log}", out / "_build" / "html"
+        )
+    log = ANSI_RE.sub("", proc.stdout + "\n" + proc.stderr)
+    return Build(proc.returncode, log, out / "_build" / "html")
+
+
+@pytest.fixture(scope="session")
+def site(book_build: Build) -> Path:
+    """The built site's root folder; fails (with the build log) if the build failed."""
+    if book_build.returncode != 0 or not (book_build.html / "index.html").is_file():
+        pytest.fail(
+            f"the book build failed (exit {book_build.returncode}):\n{book_build.log}",
+            pytrace=False,
+        )
+    return book_build.html
+
+
+# --- parsing helpers ---------------------------------------------------------------------------
+
+
+@dataclass
+class Ref:
+    tag: str
+    attr: str
+    url: str
+
+
+class PageParser(HTMLParser):
+    """Collects the URLs a page makes the browser fetch, inline CSS, and <script> elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[Ref] = []
+        self.inline_css: list[str] = []
+        self.scripts: list[dict[str, str]] = []  # attributes + "body"
+        self._in_script: dict[str, str] | None = None
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "link":
+            rels = set(a.get("rel", "").lower().split())
+            if rels & FETCHING_LINK_RELS and a.get("href"):
+                self.refs.append(Ref(tag, "href", a["href"]))
+        for attr in FETCHING_ATTRS.get(tag, ()):
+            value = a.get(attr)
+            if not value:
+                continue
+            if attr == "srcset":
+                for candidate in value.split(","):
+                    if candidate.strip():
+                        self.refs.append(Ref(tag, attr, candidate.strip().split()[0]))
+            else:
+                self.refs.append(Ref(tag, attr, value))
+        if a.get("style"):
+            self.inline_css.append(a["style"])
+        if tag == "script":
+            self._in_script = {**a, "body": ""}
+        elif tag == "style":
+            self._in_style = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._in_script is not None:
+            self.scripts.append(self._in_script)
+            self._in_script = None
+        elif tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script is not None:
+            self._in_script["body"] += data
+        elif self._in_style:
+            self.inline_css.append(data)
+
+
+def parse_page(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def pages(site: Path) -> list[Path]:
+    """Every HTML page of the site (not the theme's template snippets under _static/)."""
+    found = [
+        p
+        for p in sorted(site.rglob("*.html"))
+        if p.relative_to(site).parts[0] not in {"_static", "_sources", "_images"}
+    ]
+    assert found, f"no HTML pages under {site}"
+    return found
+
+
+def css_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.css"))
+
+
+def css_refs(css: str) -> list[str]:
+    urls = [m.group(2).strip() for m in CSS_URL_RE.finditer(css)]
+    urls += [m.group(1).strip() for m in CSS_IMPORT_RE.finditer(css)]
+    return [u for u in urls if u]
+
+
+def is_external(url: str) -> bool:
+    """True for anything the browser would fetch from another host (scheme or //host)."""
+    url = url.strip()
+    if url.startswith("//"):
+        return True
+    scheme = urlsplit(url).scheme.lower()
+    return scheme not in {"", "data", "blob", "about"}
+
+
+def local_target(base_file: Path, url: str, site: Path) -> Path | None:
+    """The file a same-site URL points at, or None for data:, fragments, etc."""
+    if is_external(url) or urlsplit(url).scheme:
+        return None
+    path = unquote(urlsplit(url).path)
+    if not path:
+        return None  # "#fragment" or "?query" only
+    if path.startswith("/"):
+        return site / path.lstrip("/")
+    return (base_file.parent / path).resolve()
+
+
+# --- the tests ---------------------------------------------------------------------------------
+
+
+@pytest.mark.book
+def test_build_succeeds_with_zero_warnings(book_build: Build) -> None:
+    assert book_build.returncode == 0, f"jupyter-book build failed:\n{book_build.log}"
+    warnings = [m.group(0) for m in SPHINX_WARNING_RE.finditer(book_build.log)]
+    assert not warnings, f"the build printed warnings:\n{book_build.log}"
+    assert "build succeeded" in book_build.log, book_build.log
+
+
+@pytest.mark.book
+def test_expected_pages_are_built(site: Path) -> None:
+    for page in ("index.html", "book/intro.html", "book/rubric-format.html", EXERCISE_PAGE):
+        assert (site / page).is_file(), f"{page} was not built"
+
+
+@pytest.mark.book
+def test_pages_load_nothing_from_outside_the_site(site: Path) -> None:
+    problems = []
+    for page in pages(site):
+        parsed = parse_page(page)
+        name = page.relative_to(site)
+        for ref in parsed.refs:
+            if is_external(ref.url):
+                problems.append(f"{name}: <{ref.tag} {ref.attr}={ref.url!r}>")
+        for css in parsed.inline_css:
+            problems += [f"{name}: inline CSS loads {u!r}" for u in css_refs(css) if is_external(u)]
+        for script in parsed.scripts:
+            kind = script.get("type", "text/javascript").lower()
+            if kind in {"", "text/javascript", "application/javascript", "module"}:
+                # e.g. sphinx-thebe's `const THEBE_JS_URL = "https://unpkg.com/..."`
+                for url in re.findall(
+                    r"""(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s'"`]*""", script["body"]
+                ):
+                    problems.append(f"{name}: inline script mentions {url!r}")
+    assert not problems, "pages load from outside the site:\n" + "\n".join(problems)
+
+
+@pytest.mark.book
+def test_stylesheets_load_nothing_from_outside_the_site(site: Path) -> None:
+    problems = []
+    for css in css_files(site):
+        for url in css_refs(css.read_text(encoding="utf-8", errors="replace")):
+            if is_external(url):
+                problems.append(f"{css.relative_to(site)}: {url}")
+    assert not problems, "stylesheets load from outside the site:\n" + "\n".join(problems)
+
+
+@pytest.mark.book
+def test_every_local_asset_exists(site: Path) -> None:
+    missing = []
+    for page in pages(site):
+        parsed = parse_page(page)
+        urls = [r.url for r in parsed.refs] + [u for c in parsed.inline_css for u in css_refs(c)]
+        for url in urls:
+            target = local_target(page, url, site)
+            if target is not None and not target.is_file():
+                missing.append(f"{page.relative_to(site)} -> {url}")
+    for css in css_files(site):
+        for url in css_refs(css.read_text(encoding="utf-8", errors="replace")):
+            target = local_target(css, url, site)
+            if target is not None and not target.is_file():
+                missing.append(f"{css.relative_to(site)} -> {url}")
+    assert not missing, "referenced but not in the built site (404s):\n" + "\n".join(missing)
+
+
+@pytest.mark.book
+def test_exercise_page_embeds_widget_state(site: Path) -> None:
+    parsed = parse_page(site / EXERCISE_PAGE)
+    states = [s for s in parsed.scripts if s.get("type") == WIDGET_STATE_MIME]
+    assert len(states) == 1, f"expected one <script type={WIDGET_STATE_MIME!r}>, got {len(states)}"
+    state = json.loads(states[0]["body"])["state"]
+    models = {m["model_name"] for m in state.values()}
+    assert {"TextareaModel", "ButtonModel"} <= models, f"widget models in the page: {models}"
+    views = [
+        s for s in parsed.scripts if s.get("type") == "application/vnd.jupyter.widget-view+json"
+    ]
+    assert views, "the exercise's output has no widget view"
+
+
+@pytest.mark.book
+def test_widget_manager_is_vendored_and_loaded_in_order(site: Path) -> None:
+    page = site / EXERCISE_PAGE
+    srcs = [s["src"] for s in parse_page(page).scripts if s.get("src")]
+    paths = [urlsplit(s).path for s in srcs]
+
+    def index_of(suffix: str) -> int:
+        hits = [i for i, p in enumerate(paths) if p.endswith(suffix)]
+        assert len(hits) == 1, f"{suffix} should be loaded exactly once, scripts: {srcs}"
+        target = local_target(page, paths[hits[0]], site)
+        assert target is not None and target.is_file(), f"{srcs[hits[0]]} is not in the site"
+        return hits[0]
+
+    assert index_of("/requirejs/require.js") < index_of("/html-manager/embed-amd.js")
+
+
+@pytest.mark.book
+def test_widget_scripts_only_on_widget_pages(site: Path) -> None:
+    # Jupyter Book adds every .js under a source `_static/` folder to *every* page; the vendored
+    # files must stay out of that (they are 4 MB and would load twice on widget pages).
+    for page in pages(site):
+        if page == site / EXERCISE_PAGE:
+            continue
+        srcs = " ".join(s.get("src", "") for s in parse_page(page).scripts)
+        assert "embed-amd.js" not in srcs and "require.js" not in srcs, page
+
+
+@pytest.mark.book
+def test_widget_fonts_resolve_next_to_embed_amd(site: Path) -> None:
+    """The font-404 class of bug: embed-amd.js builds its font URLs at run time."""
+    folder = site / "_static" / "html-manager"
+    js = (folder / "embed-amd.js").read_text(encoding="utf-8")
+    assets = set(re.findall(r"""\.p\+"([0-9a-f]+\.(?:woff2?|ttf|eot|svg))\"""", js))
+    assert assets, "found no font assets in embed-amd.js (did its bundle format change?)"
+    missing = sorted(a for a in assets if not (folder / a).is_file())
+    assert not missing, f"fonts embed-amd.js asks for, missing next to it: {missing}"
+    # Without the prologue scripts/vendor.sh adds, the fonts are requested relative to the page.
+    assert "requirejs.config" in js.split("define(", 1)[0], "the font path fix is missing"
+
+
+@pytest.mark.book
+def test_mathjax_is_served_locally(site: Path) -> None:
+    # No page has math yet, so check the vendored copy Sphinx would point at.
+    mathjax = site / "_static" / "mathjax"
+    assert (mathjax / "tex-mml-chtml.js").is_file()
+    fonts = list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert fonts, "MathJax's CHTML fonts are missing"
+    for page in pages(site):
+        for script in parse_page(page).scripts:
+            if "mathjax" in script.get("src", "").lower():
+                assert not is_external(script["src"]), f"{page}: {script['src']}"
