@@ -1,0 +1,644 @@
+"""Tests for the learner progress store: real SQLite files, real subprocesses, no mocks."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from skischool.progress import (
+    ENV_VAR,
+    SCHEMA_VERSION,
+    Attempt,
+    NullStore,
+    ProgressStore,
+    ProgressStoreError,
+    ProgressWarning,
+    default_path,
+    open_store,
+)
+
+# Any ProgressWarning not expected via pytest.warns() means the store silently degraded.
+pytestmark = pytest.mark.filterwarnings("error::skischool.progress.ProgressWarning")
+
+WEIRD_ANSWERS = [
+    "",
+    "plain reply",
+    "nul\x00in\x00the\x00middle\x00",
+    "emoji 🎿⛷️🏔️ and 👩🏽‍💻, RTL ‏שלום‏, combining é",
+    "lone surrogate \ud800 kept",
+    "line\r\nbreaks\ttabs\x1b[31m escapes ' \" ; DROP TABLE attempts; --",
+    "x" * 1_000_000 + "\x00end",
+]
+
+CHILD_TIMEOUT = 120
+
+
+def make(exercise: str = "ex1", **overrides: object) -> Attempt:
+    fields: dict[str, object] = {
+        "exercise": exercise,
+        "score": 75,
+        "passed": True,
+        "criteria_met": 3,
+        "criteria_total": 4,
+        "kind": "reply",
+        "answer": "hello",
+    }
+    fields.update(overrides)
+    return Attempt(**fields)  # type: ignore[arg-type]
+
+
+def raw(path: Path) -> sqlite3.Connection:
+    """An independent connection, to look at the file without the store's help."""
+    return sqlite3.connect(path, timeout=30)
+
+
+def run_child(code: str, *args: str) -> subprocess.Popen[str]:
+    """Start a Python subprocess that treats any ProgressWarning as a failure."""
+    return subprocess.Popen(
+        [sys.executable, "-W", "error::UserWarning", "-c", textwrap.dedent(code), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "progress.sqlite3"
+
+
+# -- Attempt ---------------------------------------------------------------------------
+
+
+def test_attempt_dict_round_trip_and_fields() -> None:
+    attempt = make(kind="choice", answer="b,d", learner="Ana", time="2024-05-01T09:30:00Z")
+    data = attempt.to_dict()
+    assert data == {
+        "exercise": "ex1",
+        "time": "2024-05-01T09:30:00.000000+00:00",
+        "score": 75,
+        "passed": True,
+        "criteria_met": 3,
+        "criteria_total": 4,
+        "kind": "choice",
+        "answer": "b,d",
+        "learner": "Ana",
+    }
+    assert Attempt.from_dict(data) == attempt
+    assert Attempt.from_dict(json.loads(json.dumps(data))) == attempt
+    # Unknown keys (from a newer export) are ignored; missing required ones are not.
+    assert Attempt.from_dict({**data, "future_field": 1}) == attempt
+    with pytest.raises(ValueError, match="not an attempt"):
+        Attempt.from_dict({k: v for k, v in data.items() if k != "score"})
+
+
+def test_attempt_defaults_time_now_utc_and_empty_learner() -> None:
+    before = time.time()
+    attempt = make()
+    after = time.time()
+    assert attempt.learner == ""
+    assert attempt.time.endswith("+00:00")
+    stamp = datetime.fromisoformat(attempt.time).timestamp()
+    assert before - 1 <= stamp <= after + 1
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("2024-05-01T09:30:00Z", "2024-05-01T09:30:00.000000+00:00"),
+        ("2024-05-01T11:30:00.500+02:00", "2024-05-01T09:30:00.500000+00:00"),
+        ("2024-05-01T09:30:00.123456+00:00", "2024-05-01T09:30:00.123456+00:00"),
+    ],
+)
+def test_attempt_time_normalised_to_utc(given: str, stored: str) -> None:
+    assert make(time=given).time == stored
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"exercise": ""},
+        {"score": 101},
+        {"score": -1},
+        {"score": 99.5},
+        {"score": True},
+        {"passed": 1},
+        {"passed": "yes"},
+        {"criteria_met": 5, "criteria_total": 4},
+        {"criteria_met": -1},
+        {"criteria_total": 4.0},
+        {"kind": "essay"},
+        {"answer": None},
+        {"answer": b"bytes"},
+        {"learner": None},
+        {"time": "yesterday"},
+        {"time": "2024-05-01T09:30:00"},  # naive: which zone?
+    ],
+)
+def test_attempt_rejects_malformed(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        make(**bad)
+
+
+# -- ProgressStore basics --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", WEIRD_ANSWERS, ids=range(len(WEIRD_ANSWERS)))
+def test_round_trip_every_field(db: Path, answer: str) -> None:
+    attempt = make(
+        "lesson-2/reply-to-troll 🎿",
+        score=0,
+        passed=False,
+        criteria_met=0,
+        criteria_total=7,
+        kind="reply",
+        answer=answer,
+        learner="Zoë \U0001f600",
+    )
+    with open_store(db) as store:
+        assert isinstance(store, ProgressStore)
+        store.record(attempt)
+        assert store.attempts() == [attempt]
+    # And from a fresh connection, i.e. really on disk.
+    with ProgressStore(db) as store:
+        (back,) = store.attempts()
+    assert back == attempt
+    assert back.answer == answer and len(back.answer) == len(answer)
+    assert type(back.passed) is bool and type(back.score) is int
+
+
+def test_store_creates_parent_dirs_wal_and_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "c" / "progress.sqlite3"
+    with ProgressStore(path) as store:
+        assert store.path == path
+        assert store.journal_mode == "wal"
+        store.record(make())
+    conn = raw(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 1
+    conn.close()
+
+
+def test_attempts_oldest_first_and_filters(db: Path) -> None:
+    t = "2024-05-01T09:{:02d}:00+00:00"
+    recorded = [
+        make("b", time=t.format(30), answer="b-late"),
+        make("a", time=t.format(10), answer="a-early", learner="Ana"),
+        make("b", time=t.format(20), answer="b-early", learner="Ana"),
+        make("a", time=t.format(40), answer="a-late"),
+        # Same instant: ties keep recording order.
+        make("a", time=t.format(40), answer="a-late-2"),
+    ]
+    with ProgressStore(db) as store:
+        for attempt in recorded:
+            store.record(attempt)
+        answers = [a.answer for a in store.attempts()]
+        assert answers == ["a-early", "b-early", "b-late", "a-late", "a-late-2"]
+        assert [a.answer for a in store.attempts("a")] == ["a-early", "a-late", "a-late-2"]
+        assert [a.answer for a in store.attempts(exercise="b")] == ["b-early", "b-late"]
+        assert [a.answer for a in store.attempts(learner="Ana")] == ["a-early", "b-early"]
+        assert [a.answer for a in store.attempts("a", learner="Ana")] == ["a-early"]
+        assert store.attempts("nope") == []
+
+
+def test_summary(db: Path) -> None:
+    t = "2024-05-01T10:{:02d}:00+00:00"
+    with ProgressStore(db) as store:
+        assert store.summary() == {}
+        store.record(make("intro", time=t.format(1), score=40, passed=False))
+        store.record(make("intro", time=t.format(2), score=90, passed=True))
+        store.record(make("intro", time=t.format(3), score=60, passed=False, learner="Bo"))
+        store.record(make("troll", time=t.format(4), score=10, passed=False, kind="choice"))
+        summary = store.summary()
+        assert list(summary) == ["intro", "troll"]  # in the order first attempted
+        assert summary == {
+            "intro": {
+                "attempts": 3,
+                "best_score": 90,
+                "passed": True,
+                "last_time": "2024-05-01T10:03:00.000000+00:00",
+            },
+            "troll": {
+                "attempts": 1,
+                "best_score": 10,
+                "passed": False,
+                "last_time": "2024-05-01T10:04:00.000000+00:00",
+            },
+        }
+        assert store.summary(learner="Bo") == {
+            "intro": {
+                "attempts": 1,
+                "best_score": 60,
+                "passed": False,
+                "last_time": "2024-05-01T10:03:00.000000+00:00",
+            }
+        }
+
+
+def test_export_json_parses_and_round_trips(db: Path) -> None:
+    with ProgressStore(db) as store:
+        for i, answer in enumerate(WEIRD_ANSWERS):
+            store.record(make(f"ex{i % 3}", answer=answer, learner="Ana"))
+        document = json.loads(store.export_json())
+        expected = store.attempts()
+    assert document["format"] == "skischool-progress"
+    assert document["version"] == SCHEMA_VERSION
+    assert document["exported"].endswith("+00:00")
+    assert [Attempt.from_dict(item) for item in document["attempts"]] == expected
+    assert len(expected) == len(WEIRD_ANSWERS)
+
+
+def test_memory_store_works_without_wal() -> None:
+    """``:memory:`` cannot use WAL: the store must fall back to the journal it gets."""
+    with ProgressStore(":memory:") as store:
+        assert store.path is None
+        assert store.journal_mode != "wal"
+        store.record(make())
+        assert len(store.attempts()) == 1
+
+
+def test_each_record_is_committed_immediately(db: Path) -> None:
+    with ProgressStore(db) as store:
+        store.record(make(answer="first"))
+        # Visible to another connection while the store is still open: committed.
+        conn = raw(db)
+        assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 1
+        store.record(make(answer="second"))
+        assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 2
+        conn.close()
+
+
+def test_record_rejects_non_attempt(db: Path) -> None:
+    with ProgressStore(db) as store, pytest.raises(TypeError):
+        store.record({"exercise": "ex1"})  # type: ignore[arg-type]
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, skischool.progress\n"
+        "heavy = {'sqlite3', '_sqlite3', 'threading', 'yaml', 'ipywidgets'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=CHILD_TIMEOUT)
+
+
+def test_missing_sqlite3_degrades_to_warning(tmp_path: Path) -> None:
+    """As in Pyodide before the sqlite3 package is loaded: warn, record nothing, go on."""
+    code = """
+import sys, warnings
+sys.modules["sqlite3"] = None  # makes `import sqlite3` raise ImportError
+from skischool.progress import Attempt, NullStore, ProgressWarning, open_store
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    store = open_store(sys.argv[1])
+    store.record(Attempt(exercise="ex", score=1, passed=False, criteria_met=0,
+                         criteria_total=1, kind="reply", answer="a"))
+assert isinstance(store, NullStore), store
+assert len(caught) == 1 and caught[0].category is ProgressWarning, caught
+print(caught[0].message)
+"""
+    path = tmp_path / "sub" / "progress.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert str(path) in done.stdout and "sqlite3 module is not available" in done.stdout
+    assert not (tmp_path / "sub").exists()
+
+
+# -- location and the off switch -------------------------------------------------------
+
+
+def test_default_path_env_var(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    target = tmp_path / "mine.db"
+    monkeypatch.setenv(ENV_VAR, str(target))
+    assert default_path() == target
+    store = open_store()
+    assert isinstance(store, ProgressStore) and store.path == target
+    store.record(make())
+    store.close()
+    assert target.is_file()
+    with ProgressStore(target) as again:
+        assert len(again.attempts()) == 1
+
+
+def test_default_path_env_var_expands_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv(ENV_VAR, "~/ski/progress.db")
+    assert default_path() == tmp_path / "ski" / "progress.db"
+
+
+def test_default_path_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    expected = tmp_path / "xdg" / "skischool" / "progress.sqlite3"
+    assert default_path() == expected
+    with open_store() as store:
+        store.record(make())
+    assert expected.is_file()
+
+
+def test_default_path_home_fallback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    expected = tmp_path / ".local" / "share" / "skischool" / "progress.sqlite3"
+    assert default_path() == expected
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/dir")  # invalid per XDG spec: ignored
+    assert default_path() == expected
+    monkeypatch.setenv(ENV_VAR, "")  # empty means unset
+    assert default_path() == expected
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "0", "false", "False", "none", " None "])
+def test_off_switch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv(ENV_VAR, value)
+    assert default_path() is None
+    with open_store() as store:
+        assert isinstance(store, NullStore)
+        store.record(make())
+        assert store.attempts() == []
+        assert store.attempts("ex1") == []
+        assert store.summary() == {}
+        assert json.loads(store.export_json())["attempts"] == []
+    assert list(tmp_path.rglob("*")) == []  # nothing written anywhere
+
+
+def test_explicit_path_wins_over_off_switch(monkeypatch: pytest.MonkeyPatch, db: Path) -> None:
+    monkeypatch.setenv(ENV_VAR, "off")
+    with open_store(db) as store:
+        assert isinstance(store, ProgressStore)
+        store.record(make())
+        assert len(store.attempts()) == 1
+
+
+def test_null_store_still_rejects_non_attempts() -> None:
+    with pytest.raises(TypeError):
+        NullStore().record("not an attempt")  # type: ignore[arg-type]
+
+
+# -- crashes ----------------------------------------------------------------------------
+
+CRASH_IN_TRANSACTION = """
+import os, sys
+from skischool.progress import Attempt, ProgressStore
+
+path, n = sys.argv[1], int(sys.argv[2])
+store = ProgressStore(path)
+for i in range(n):
+    store.record(Attempt(exercise="ex", score=i % 101, passed=True, criteria_met=1,
+                         criteria_total=1, kind="reply", answer=f"committed-{i}"))
+conn = store._conn
+conn.execute("PRAGMA cache_size = 2")  # spill uncommitted pages to disk before COMMIT
+conn.execute("BEGIN IMMEDIATE")
+for j in range(8):
+    conn.execute(
+        "INSERT INTO attempts (exercise, time, score, passed, criteria_met, criteria_total,"
+        " kind, answer) VALUES ('ex', '2024-01-01T00:00:00.000000+00:00', 1, 0, 0, 1,"
+        " 'reply', ?)",
+        (os.urandom(1_000_000),),
+    )
+os._exit(9)  # die inside the open transaction: no rollback, no close, no checkpoint
+"""
+
+
+def test_crash_inside_open_transaction_loses_nothing_committed(db: Path) -> None:
+    n = 25
+    child = run_child(CRASH_IN_TRANSACTION, str(db), str(n))
+    _out, err = child.communicate(timeout=CHILD_TIMEOUT)
+    assert child.returncode == 9, err
+    # The uncommitted megabytes really reached the disk (WAL) before the crash.
+    wal = db.with_name(db.name + "-wal")
+    assert wal.stat().st_size > 2_000_000
+    conn = raw(db)
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    conn.close()
+    with ProgressStore(db) as store:
+        assert [a.answer for a in store.attempts()] == [f"committed-{i}" for i in range(n)]
+        store.record(make(answer="after the crash"))
+        assert store.attempts()[-1].answer == "after the crash"
+        assert len(store.attempts()) == n + 1
+
+
+KEEP_WRITING = """
+import sys
+from skischool.progress import Attempt, ProgressStore
+
+store = ProgressStore(sys.argv[1])
+i = 0
+while True:
+    store.record(Attempt(exercise="ex", score=50, passed=False, criteria_met=0,
+                         criteria_total=2, kind="reply",
+                         answer=f"{i}:" + "\\x00🎿" * 40_000))
+    print(i, flush=True)
+    i += 1
+"""
+
+
+def test_sigkill_while_writing(db: Path) -> None:
+    child = run_child(KEEP_WRITING, str(db))
+    assert child.stdout is not None
+    confirmed = -1
+    deadline = time.monotonic() + CHILD_TIMEOUT
+    while confirmed < 40 and time.monotonic() < deadline:
+        line = child.stdout.readline()
+        assert line, child.stderr.read() if child.stderr else ""
+        confirmed = int(line)
+    os.kill(child.pid, signal.SIGKILL)
+    out, _ = child.communicate(timeout=CHILD_TIMEOUT)
+    assert child.returncode == -signal.SIGKILL
+    for line in out.split():
+        confirmed = int(line)
+    conn = raw(db)
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    conn.close()
+    with ProgressStore(db) as store:
+        answers = [a.answer for a in store.attempts()]
+        indices = [int(a.split(":", 1)[0]) for a in answers]
+        # Every confirmed attempt is there, complete; at most the in-flight one besides.
+        assert indices == list(range(len(indices)))
+        assert confirmed + 1 <= len(indices) <= confirmed + 2
+        assert all(a.endswith("\x00🎿" * 40_000) and len(a) > 80_000 for a in answers)
+        store.record(make(answer="still writable"))
+        assert store.attempts()[-1].answer == "still writable"
+
+
+# -- concurrency ------------------------------------------------------------------------
+
+WRITER = """
+import os, sys, time
+from skischool.progress import Attempt, ProgressStore
+
+path, who, n, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+while not os.path.exists(go):  # start together, on a file none of us has created yet
+    time.sleep(0.001)
+with ProgressStore(path) as store:
+    for i in range(n):
+        store.record(Attempt(exercise=f"ex{i % 5}", score=i % 101, passed=i % 2 == 0,
+                             criteria_met=0, criteria_total=3, kind="choice",
+                             answer=f"{who}:{i}", learner=who))
+print("done", flush=True)
+"""
+
+
+def test_concurrent_writers_all_succeed(tmp_path: Path) -> None:
+    db = tmp_path / "shared" / "progress.sqlite3"
+    go = tmp_path / "go"
+    writers, n = 4, 200
+    children = [run_child(WRITER, str(db), f"w{k}", str(n), str(go)) for k in range(writers)]
+    time.sleep(0.3)  # let every interpreter start and wait at the barrier
+    go.touch()
+    for child in children:
+        out, err = child.communicate(timeout=CHILD_TIMEOUT)
+        assert child.returncode == 0, err
+        assert out.strip() == "done"
+        assert err == ""  # in particular no ProgressWarning (they would be errors anyway)
+    with ProgressStore(db) as store:
+        attempts = store.attempts()
+        answers = [a.answer for a in attempts]
+        assert len(answers) == writers * n
+        assert sorted(answers) == sorted(f"w{k}:{i}" for k in range(writers) for i in range(n))
+        for k in range(writers):
+            mine = [int(a.answer.split(":")[1]) for a in store.attempts(learner=f"w{k}")]
+            assert mine == list(range(n))  # each writer's own attempts in its order
+        assert sum(s["attempts"] for s in store.summary().values()) == writers * n
+    conn = raw(db)
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    conn.close()
+
+
+# -- unusable locations ------------------------------------------------------------------
+
+
+def test_unwritable_location_degrades_to_warning(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where a directory should be")
+    path = blocker / "skischool" / "progress.sqlite3"
+    with pytest.warns(ProgressWarning, match=str(path)) as caught:
+        store = open_store(path)
+    assert isinstance(store, NullStore)
+    assert "progress will not be recorded" in str(caught[0].message)
+    store.record(make())  # the exercise keeps working
+    assert store.attempts() == []
+    assert blocker.read_text() == "a file where a directory should be"
+
+
+def test_path_is_a_directory_degrades_to_warning(tmp_path: Path) -> None:
+    with pytest.warns(ProgressWarning, match=str(tmp_path)):
+        store = open_store(tmp_path)
+    assert isinstance(store, NullStore)
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores permissions"
+)
+def test_read_only_directory_degrades_to_warning(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.warns(ProgressWarning, match=str(locked)):
+            store = open_store(locked / "progress.sqlite3")
+        store.record(make())
+    finally:
+        locked.chmod(0o700)
+
+
+def test_write_failure_after_open_warns_and_recovers(db: Path) -> None:
+    """Another notebook holding the write lock too long: warn, don't raise, keep going."""
+    store = ProgressStore(db, timeout=0.2)
+    store.record(make(answer="before"))
+    blocker = raw(db)
+    blocker.execute("BEGIN EXCLUSIVE")
+    with pytest.warns(ProgressWarning, match=rf"could not record attempt.*{db.name}.*locked"):
+        store.record(make(answer="blocked"))
+    blocker.rollback()
+    blocker.close()
+    store.record(make(answer="after"))
+    assert [a.answer for a in store.attempts()] == ["before", "after"]
+    store.close()
+
+
+def test_record_after_close_warns(db: Path) -> None:
+    store = ProgressStore(db)
+    store.close()
+    store.close()  # idempotent
+    with pytest.warns(ProgressWarning, match="closed"):
+        store.record(make())
+    with pytest.raises(ProgressStoreError, match="closed"):
+        store.attempts()
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def test_corrupt_file_left_untouched_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    garbage = bytes(range(256)) * 64 + b"definitely not SQLite"
+    path.write_bytes(garbage)
+    before = _snapshot(tmp_path)
+    with pytest.warns(ProgressWarning, match=rf"{path}.*not a database.*untouched") as caught:
+        store = open_store(path)
+    assert len(caught) == 1
+    assert isinstance(store, NullStore)
+    store.record(make())
+    with pytest.raises(ProgressStoreError, match="not a database"):
+        ProgressStore(path)
+    assert _snapshot(tmp_path) == before  # same bytes, no journal/WAL files created
+    assert path.read_bytes() == garbage
+
+
+def test_other_programs_database_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    conn = raw(path)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('keep me')")
+    conn.commit()
+    conn.close()
+    before = _snapshot(tmp_path)
+    with pytest.warns(ProgressWarning, match=rf"{path}.*another program"):
+        store = open_store(path)
+    assert isinstance(store, NullStore)
+    assert _snapshot(tmp_path) == before
+
+
+def test_newer_schema_version_refused(db: Path) -> None:
+    with ProgressStore(db) as store:
+        store.record(make())
+    conn = raw(db)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.warns(ProgressWarning, match=rf"{db}.*schema version 99"):
+        store = open_store(db)
+    assert isinstance(store, NullStore)
+    conn = raw(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 99
+    assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 1
+    conn.close()
+
+
+def test_no_warning_on_the_happy_path(db: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with open_store(db) as store:
+            store.record(make())
+        with open_store(db) as store:
+            assert len(store.attempts()) == 1
