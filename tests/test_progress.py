@@ -546,19 +546,62 @@ def test_path_is_a_directory_degrades_to_warning(tmp_path: Path) -> None:
     assert isinstance(store, NullStore)
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores permissions"
-)
+READ_ONLY_PROBE = """
+import sys, warnings
+from skischool.progress import NullStore, open_store, Attempt
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    store = open_store(sys.argv[1])
+    store.record(Attempt(exercise="e", score=1, passed=False, criteria_met=0, criteria_total=1, kind="reply", answer="x"))
+print(type(store).__name__, any(sys.argv[1] in str(w.message) for w in caught))
+"""
+
+
 def test_read_only_directory_degrades_to_warning(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
+    """As root permissions are not enforced, so the probe runs as the unprivileged 'nobody'."""
+    if os.geteuid() != 0:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o500)
+        try:
+            with pytest.warns(ProgressWarning, match=str(locked)):
+                store = open_store(locked / "progress.sqlite3")
+            store.record(make())
+        finally:
+            locked.chmod(0o700)
+        return
+    import shutil
+    import tempfile
+
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to test as an unprivileged user"
+    base = Path(tempfile.mkdtemp(prefix="skischool-ro-"))
     try:
-        with pytest.warns(ProgressWarning, match=str(locked)):
-            store = open_store(locked / "progress.sqlite3")
-        store.record(make())
+        base.chmod(0o755)
+        locked = base / "locked"
+        locked.mkdir(mode=0o555)
+        target = locked / "progress.sqlite3"
+        proc = subprocess.run(
+            [
+                setpriv,
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                sys.executable,
+                "-c",
+                READ_ONLY_PROBE,
+                str(target),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "HOME": str(base)},
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.split() == ["NullStore", "True"], proc.stdout + proc.stderr
+        assert not target.exists()
     finally:
-        locked.chmod(0o700)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_write_failure_after_open_warns_and_recovers(db: Path) -> None:

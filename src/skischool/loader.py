@@ -1,0 +1,377 @@
+"""Turning a rubric file into a checked, ready-to-use rubric, or a full list of problems.
+
+Three passes, each reporting every problem it finds: the declared shape (schema.py), then what a
+shape cannot express (unique ids, links between criteria, regex safety, limits that contradict),
+then building the objects. ``validate_file`` adds a fourth: running the rubric's own examples.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .criteria import CRITERION_TYPES
+from .criteria.base import (
+    ALWAYS_PLACEHOLDERS,
+    ID_PATTERN,
+    PHRASE_OBJ,
+    Author,
+    Scenario,
+    unknown_placeholders,
+)
+from .errors import Problem, RubricError, format_path
+from .model import ChoiceRubric, Example, Option, ReplyRubric
+from .platforms import PLATFORMS
+from .saferegex import check_pattern as _check_pattern
+from .schema import Bool, Field, ListOf, Num, Obj, Str, Tagged, validate
+from .source import Source, load_source
+
+check_pattern = lru_cache(maxsize=1024)(_check_pattern)
+
+SITUATIONS = ("complaint", "question", "praise", "troll", "rant", "misinformation", "crisis")
+MIN_PASS_EXAMPLES = {"reply": 2, "choice": 1}
+MIN_FAIL_EXAMPLES = {"reply": 2, "choice": 2}
+
+AUTHOR = Obj(
+    "author",
+    [
+        Field("name", Str(), "The person's display name, e.g. 'Dana Ruiz'."),
+        Field("handle", Str(), "Their handle, e.g. '@danaruiz'."),
+    ],
+)
+SCENARIO = Obj(
+    "scenario",
+    [
+        Field("platform", Str(enum=tuple(PLATFORMS)), "Where the post appeared.", required=True),
+        Field("author", AUTHOR, "Who wrote the post."),
+        Field("post", Str(), "The post the learner responds to.", required=True),
+        Field("context", Str(), "What the learner knows that the post does not say."),
+    ],
+    doc="The realistic post a learner responds to.",
+)
+COMMON_TOP = [
+    Field("kind", Str(), "'reply' or 'choice'.", required=True),
+    Field("id", Str(pattern=ID_PATTERN), "Unique id; defaults to the file name."),
+    Field("title", Str(), "Title shown above the exercise.", required=True),
+    Field("task", Str(), "What the learner is asked to do."),
+    Field("level", Str(), "The course level this belongs to."),
+    Field("lesson", Str(), "The lesson that teaches it."),
+    Field("situation", Str(enum=SITUATIONS), "The kind of post (complaint, question, ...)."),
+    Field("pass_score", Num(minimum=0, maximum=100), "Score needed to pass (0-100).", default=70),
+    Field("scenario", SCENARIO, "The post being answered."),
+]
+REPLY_EXAMPLE = Obj(
+    "reply example",
+    [
+        Field("text", Str(nonempty=False), "An example reply.", required=True),
+        Field("expect", Str(enum=("pass", "fail")), "The verdict it must get.", required=True),
+        Field(
+            "fails",
+            ListOf(Str(pattern=ID_PATTERN), min_items=1),
+            "Criteria a failing example must fail.",
+        ),
+        Field("note", Str(), "Why it passes or fails, for authors."),
+    ],
+)
+CHOICE_EXAMPLE = Obj(
+    "choice example",
+    [
+        Field("choose", ListOf(Str(), min_items=0), "Option ids picked.", required=True),
+        Field("expect", Str(enum=("pass", "fail")), "The verdict it must get.", required=True),
+        Field("note", Str(), "Why, for authors."),
+    ],
+)
+CRITERION = Tagged("type", {name: cls.shape() for name, cls in CRITERION_TYPES.items()})
+OPTION = Obj(
+    "option",
+    [
+        Field(
+            "id", Str(pattern=ID_PATTERN), "Short id, e.g. 'a' or 'reply-publicly'.", required=True
+        ),
+        Field("text", Str(), "The option as the learner sees it.", required=True),
+        Field(
+            "score",
+            Num(integer=True, minimum=-100, maximum=100),
+            "Points for picking it.",
+            required=True,
+        ),
+        Field("feedback", Str(), "Why this option works or not, shown when picked.", required=True),
+        Field("if_missed", Str(), "Shown when a good option (multi-select) was not picked."),
+    ],
+)
+REPLY = Obj(
+    "reply rubric",
+    [
+        *COMMON_TOP,
+        Field("criteria", ListOf(CRITERION, min_items=1), "What a good reply does.", required=True),
+        Field("model_reply", Str(), "A reply that passes, shown after a first attempt."),
+        Field("examples", ListOf(REPLY_EXAMPLE), "Replies that must pass or fail.", required=True),
+    ],
+    doc="A rubric that judges a free-text reply.",
+)
+CHOICE = Obj(
+    "choice rubric",
+    [
+        *COMMON_TOP,
+        Field("question", Str(), "The question.", required=True),
+        Field("multiple", Bool(), "Allow several answers.", default=False),
+        Field("options", ListOf(OPTION, min_items=2), "The options.", required=True),
+        Field("examples", ListOf(CHOICE_EXAMPLE), "Answers that must pass or fail.", required=True),
+    ],
+    doc="A rubric for a single- or multi-select question.",
+)
+RUBRIC = Tagged("kind", {"reply": REPLY, "choice": CHOICE}, label="rubric")
+
+
+class _Problems:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.items: list[Problem] = []
+
+    def add(self, path: tuple[object, ...], message: str) -> None:
+        line, col = self.source.where(path)
+        self.items.append(Problem(self.source.file, line, col, format_path(path), message))
+
+
+def build(source: Source, *, require_examples: bool = True) -> ReplyRubric | ChoiceRubric:
+    """Validate plain data and build the rubric; raises RubricError listing every problem."""
+    if not isinstance(source.data, dict):
+        what = "an empty file" if source.data is None else "not a mapping"
+        raise RubricError(
+            [Problem(source.file, 1, 1, "", f"{what}; expected a mapping with kind, title, ...")]
+        )
+    problems = validate(source, RUBRIC)
+    if problems:
+        raise RubricError(problems)
+    p = _Problems(source)
+    data = source.data
+    if data["kind"] == "reply":
+        _check_reply(data, p, require_examples)
+    else:
+        _check_choice(data, p, require_examples)
+    if p.items:
+        raise RubricError(p.items)
+    rubric = _make(source)
+    if isinstance(rubric, ReplyRubric):
+        by_id = {c.id: c for c in rubric.criteria}
+        for i, c in enumerate(rubric.criteria):
+            for sub, message in c.link(by_id):
+                p.add(("criteria", i, *sub), message)
+        if p.items:
+            raise RubricError(p.items)
+    return rubric
+
+
+def _check_reply(data: dict[str, Any], p: _Problems, require_examples: bool) -> None:
+    ids: dict[str, int] = {}
+    for i, c in enumerate(data["criteria"]):
+        if c["id"] in ids:
+            p.add(
+                ("criteria", i, "id"),
+                f"duplicate criterion id '{c['id']}' (also criteria[{ids[c['id']]}])",
+            )
+        ids.setdefault(c["id"], i)
+        cls = CRITERION_TYPES[c["type"]]
+        for key in ("message", "why", "hint"):
+            if key in c:
+                bad = unknown_placeholders(c[key], cls.placeholders or ALWAYS_PLACEHOLDERS)
+                if bad:
+                    allowed = ", ".join("{" + a + "}" for a in cls.placeholders)
+                    p.add(
+                        ("criteria", i, key),
+                        f"unknown placeholder {{{bad[0]}}}; expected one of {allowed}",
+                    )
+        for key in ("phrases", "also", "not_before", "exceptions"):
+            for j, ph in enumerate(c.get(key) or []):
+                _check_phrase(ph, ("criteria", i, key, j), p)
+        lo, hi = c.get("min"), c.get("max")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            p.add(
+                ("criteria", i, "min"),
+                f"min {lo} is above max {hi}, so this criterion can never be met and no reply can pass",
+            )
+        if c["type"] == "address" and "scenario" in data and not _has_author(data["scenario"]):
+            p.add(
+                ("criteria", i),
+                "an 'address' criterion needs scenario.author with a name or handle",
+            )
+        if (
+            c["type"] == "length"
+            and c.get("max") == "platform"
+            and "scenario" not in data
+            and "min" not in c
+        ):
+            pass  # situation rubrics: the platform comes with the post at check time
+    _check_contradictions(data, p)
+    if require_examples:
+        _check_examples(data, "reply", p, set(ids))
+
+
+def _has_author(scenario: dict[str, Any]) -> bool:
+    a = scenario.get("author") or {}
+    return bool(a.get("name") or a.get("handle"))
+
+
+def _check_phrase(ph: Any, path: tuple[object, ...], p: _Problems) -> None:
+    if not isinstance(ph, dict):
+        return
+    has_phrase, has_regex = "phrase" in ph, "regex" in ph
+    if has_phrase == has_regex:
+        keys = ", ".join(f.name for f in PHRASE_OBJ.fields)
+        p.add(path, f"a phrase mapping needs exactly one of 'phrase' or 'regex' (keys: {keys})")
+    elif has_regex:
+        reason = check_pattern(ph["regex"])
+        if reason:
+            p.add((*path, "regex"), f"unsafe or invalid regular expression: {reason}")
+
+
+def _check_contradictions(data: dict[str, Any], p: _Problems) -> None:
+    """A phrase both required (move) and forbidden with severity error makes a pass impossible."""
+    forbidden: list[tuple[str, str]] = []
+    for c in data["criteria"]:
+        if c["type"] == "avoid" and c.get("severity", "warning") == "error":
+            for ph in c["phrases"]:
+                if isinstance(ph, str) or "phrase" in ph:
+                    text = ph if isinstance(ph, str) else ph["phrase"]
+                    forbidden.append((c["id"], " ".join(text.lower().split())))
+    if not forbidden:
+        return
+    for i, c in enumerate(data["criteria"]):
+        if c["type"] != "move" or c.get("severity", "warning") != "error":
+            continue
+        for j, ph in enumerate(c["phrases"]):
+            text = ph if isinstance(ph, str) else ph.get("phrase", "")
+            norm = " ".join(text.lower().split())
+            clash = [cid for cid, f in forbidden if f and f == norm]
+            if clash:
+                p.add(
+                    ("criteria", i, "phrases", j),
+                    f"'{text}' is required here but forbidden by '{clash[0]}' (severity error); "
+                    "no reply could pass",
+                )
+
+
+def _check_choice(data: dict[str, Any], p: _Problems, require_examples: bool) -> None:
+    ids: dict[str, int] = {}
+    for i, o in enumerate(data["options"]):
+        if o["id"] in ids:
+            p.add(
+                ("options", i, "id"),
+                f"duplicate option id '{o['id']}' (also options[{ids[o['id']]}])",
+            )
+        ids.setdefault(o["id"], i)
+    pass_score = data.get("pass_score", 70)
+    if data.get("multiple"):
+        if not any(o["score"] > 0 for o in data["options"]):
+            p.add(("options",), "no option has a positive score, so no answer can pass")
+    else:
+        best = max(o["score"] for o in data["options"])
+        if best < pass_score:
+            p.add(
+                ("pass_score",),
+                f"pass_score is {pass_score} but the best option scores {best}; expected a pass to be possible",
+            )
+        for i, o in enumerate(data["options"]):
+            if o["score"] < 0:
+                p.add(("options", i, "score"), "single-select scores run 0-100; expected 0 or more")
+    if require_examples:
+        _check_examples(data, "choice", p, set(ids))
+
+
+def _check_examples(data: dict[str, Any], kind: str, p: _Problems, ids: set[str]) -> None:
+    examples = data.get("examples") or []
+    passes = sum(1 for e in examples if e["expect"] == "pass")
+    fails = sum(1 for e in examples if e["expect"] == "fail")
+    need_p, need_f = MIN_PASS_EXAMPLES[kind], MIN_FAIL_EXAMPLES[kind]
+    if passes < need_p or fails < need_f:
+        p.add(
+            ("examples",),
+            f"has {passes} passing and {fails} failing examples; expected at least "
+            f"{need_p} that must pass and {need_f} that must fail",
+        )
+    for i, e in enumerate(examples):
+        if kind == "reply":
+            if e["expect"] == "fail" and not e.get("fails"):
+                p.add(
+                    ("examples", i), "a failing example must name the criteria it fails in 'fails'"
+                )
+            if e["expect"] == "pass" and e.get("fails"):
+                p.add(("examples", i, "fails"), "a passing example cannot name failing criteria")
+            for j, cid in enumerate(e.get("fails") or []):
+                if cid not in ids:
+                    p.add(
+                        ("examples", i, "fails", j),
+                        f"'{cid}' is not a criterion id; expected one of {', '.join(sorted(ids))}",
+                    )
+        else:
+            for j, oid in enumerate(e["choose"]):
+                if oid not in ids:
+                    p.add(
+                        ("examples", i, "choose", j),
+                        f"'{oid}' is not an option id; expected one of {', '.join(sorted(ids))}",
+                    )
+
+
+def _scenario(data: dict[str, Any] | None) -> Scenario | None:
+    if not data:
+        return None
+    a = data.get("author") or {}
+    return Scenario(
+        platform=data["platform"],
+        author=Author(name=a.get("name", ""), handle=a.get("handle", "")),
+        post=data["post"],
+        context=data.get("context", ""),
+    )
+
+
+def _make(source: Source) -> ReplyRubric | ChoiceRubric:
+    d = source.data
+    default_id = Path(source.file).stem.split(".")[0] or "rubric"
+    common: dict[str, Any] = {
+        "id": d.get("id", default_id),
+        "title": d["title"],
+        "file": source.file,
+        "pass_score": int(d.get("pass_score", 70)),
+        "task": d.get("task", ""),
+        "level": d.get("level", ""),
+        "lesson": d.get("lesson", ""),
+        "situation": d.get("situation", ""),
+        "scenario": _scenario(d.get("scenario")),
+        "examples": [
+            Example(
+                expect=e["expect"],
+                text=e.get("text", ""),
+                choose=tuple(e.get("choose", ())),
+                fails=tuple(e.get("fails", ())),
+                note=e.get("note", ""),
+                index=i,
+            )
+            for i, e in enumerate(d.get("examples") or [])
+        ],
+    }
+    if d["kind"] == "reply":
+        criteria = [CRITERION_TYPES[c["type"]](c) for c in d["criteria"]]
+        return ReplyRubric(**common, criteria=criteria, model_reply=d.get("model_reply", ""))
+    options = [
+        Option(o["id"], o["text"], int(o["score"]), o["feedback"], o.get("if_missed", ""))
+        for o in d["options"]
+    ]
+    return ChoiceRubric(
+        **common, question=d["question"], multiple=bool(d.get("multiple", False)), options=options
+    )
+
+
+def load_rubric(path: str | Path, *, require_examples: bool = True) -> ReplyRubric | ChoiceRubric:
+    """Load a rubric from a ``.yaml`` or precompiled ``.json`` file."""
+    return build(load_source(path), require_examples=require_examples)
+
+
+def rubric_from_dict(
+    data: dict[str, Any], name: str = "<rubric>", *, require_examples: bool = False
+) -> ReplyRubric | ChoiceRubric:
+    """Build a rubric from plain data (tests, notebooks)."""
+    return build(Source(name, data, {}), require_examples=require_examples)
+
+
+__all__ = ["RUBRIC", "SITUATIONS", "build", "load_rubric", "rubric_from_dict"]

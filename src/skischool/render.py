@@ -1,0 +1,237 @@
+"""Feedback as a learner reads it: HTML for notebooks and widgets, text for terminals.
+
+Every piece of text passes through :func:`esc` (learner text and rubric text alike), and links
+are only ever relative paths or http(s) URLs, so nothing in a reply can become markup or script.
+"""
+
+from __future__ import annotations
+
+from .criteria.base import Scenario
+from .platforms import PLATFORMS
+from .result import LOWER_IS_BETTER, TONE_DIMENSIONS, Finding, Result, ToneProfile, esc
+
+SEVERITY_LABEL = {
+    "error": "Must fix",
+    "warning": "Worth fixing",
+    "suggestion": "Nice to have",
+    "info": "Why this works",
+}
+SEVERITY_COLOR = {
+    "error": "#b42318",
+    "warning": "#b54708",
+    "suggestion": "#175cd3",
+    "info": "#067647",
+}
+PASS_COLOR, FAIL_COLOR = "#067647", "#b42318"
+
+
+def safe_href(target: str) -> str | None:
+    """Allow relative paths and http(s) URLs only: never javascript: or data: links."""
+    t = target.strip()
+    low = t.lower()
+    if low.startswith(("http://", "https://")):
+        return t
+    if ":" in t.split("/", 1)[0] or t.startswith("//"):
+        return None
+    return t
+
+
+def headline(result: Result) -> str:
+    """Encouraging, specific headline: never just "correct"."""
+    if result.kind == "choice":
+        if result.passed:
+            return f"Good call. {result.summary}."
+        return f"Not quite yet. {result.summary}. Read the feedback and try again."
+    if result.notes and not result.criteria_met:
+        return result.notes[0]
+    if result.passed:
+        if result.criteria_met == result.criteria_total:
+            return f"That reply works. {result.summary}."
+        return f"That reply passes: {result.summary}. A little polish would make it even better."
+    return f"Getting there: {result.summary}. Here is what would make it land."
+
+
+# ---------------------------------------------------------------------------------- HTML ---
+def finding_html(f: Finding) -> str:
+    color = SEVERITY_COLOR.get(f.severity, "#475467")
+    parts = [
+        f'<li class="ss-finding ss-{esc(f.severity)}" style="margin:.4em 0;'
+        f'border-left:3px solid {color};padding-left:.6em;list-style:none">',
+        f'<span style="color:{color};font-weight:600;font-size:.85em">'
+        f"{esc(SEVERITY_LABEL.get(f.severity, f.severity))}</span> ",
+    ]
+    if f.quote and f.quote not in f.message:
+        where = f" (line {f.line}, column {f.column})" if f.line else ""
+        parts.append(
+            f'<q style="background:#fef0c7;padding:0 .2em" title="your words{esc(where)}">'
+            f"{esc(f.quote)}</q> "
+        )
+    parts.append(f"<span>{esc(f.message)}</span>")
+    if f.why:
+        parts.append(
+            f'<div style="color:#475467;font-size:.9em"><b>Why it matters:</b> {esc(f.why)}</div>'
+        )
+    if f.suggestion:
+        parts.append(f'<div style="font-size:.9em"><b>Try:</b> {esc(f.suggestion)}</div>')
+    href = safe_href(f.lesson) if f.lesson else None
+    if href:
+        parts.append(
+            f'<div style="font-size:.85em"><a href="{esc(href)}">Revisit the lesson</a></div>'
+        )
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def tone_html(tone: ToneProfile) -> str:
+    """A small meter per tone dimension: the shape of a reply's tone at a glance."""
+    rows = []
+    for dim, value in tone.values.items():
+        if value is None:
+            continue
+        good = 100 - value if dim in LOWER_IS_BETTER else value
+        color = PASS_COLOR if good >= 70 else ("#b54708" if good >= 40 else FAIL_COLOR)
+        label = TONE_DIMENSIONS.get(dim, dim)
+        rows.append(
+            f'<div class="ss-tone" style="display:flex;align-items:center;gap:.5em;margin:.15em 0" '
+            f'title="{esc(label)}">'
+            f'<span style="width:7.5em;font-size:.85em">{esc(dim.capitalize())}</span>'
+            f'<span role="meter" aria-label="{esc(dim)}" aria-valuemin="0" aria-valuemax="100" '
+            f'aria-valuenow="{value}" style="flex:1;max-width:12em;height:.6em;background:#eaecf0;'
+            f'border-radius:.3em;overflow:hidden"><span style="display:block;height:100%;'
+            f'width:{value}%;background:{color}"></span></span>'
+            f'<span style="font-size:.8em;color:#475467">{value}</span></div>'
+        )
+    if not rows:
+        return ""
+    return (
+        '<div class="ss-tone-profile"><div style="font-weight:600;font-size:.9em">Tone</div>'
+        + "".join(rows)
+        + "</div>"
+    )
+
+
+def result_html(result: Result, *, show_tone: bool = True) -> str:
+    color = PASS_COLOR if result.passed else FAIL_COLOR
+    badge = "Pass" if result.passed else "Not yet"
+    out = [
+        '<div class="ss-result" style="font-family:system-ui,sans-serif;line-height:1.4">',
+        f'<div style="display:flex;gap:.6em;align-items:center;flex-wrap:wrap">'
+        f'<span style="background:{color};color:white;border-radius:1em;padding:.1em .7em;'
+        f'font-weight:600">{badge}</span>'
+        f"<b>{esc(result.summary)}</b>"
+        f'<span style="color:#475467">score {result.score}/100 (pass at {result.pass_score})</span></div>',
+        f'<p style="margin:.4em 0">{esc(headline(result))}</p>',
+    ]
+    for note in result.notes:
+        if note != headline(result):
+            out.append(f'<p style="margin:.3em 0;color:#475467">{esc(note)}</p>')
+    met = [c for c in result.criteria if c.met and result.kind == "reply"]
+    if met:
+        items = "".join(
+            f"<li>{esc(c.title)}"
+            + (
+                f' — <q style="background:#d1fadf;padding:0 .2em">{esc(c.evidence)}</q>'
+                if c.evidence
+                else ""
+            )
+            + "</li>"
+            for c in met
+        )
+        out.append(
+            f"<details><summary>What already works ({len(met)})</summary><ul>{items}</ul></details>"
+        )
+    findings = result.findings
+    if findings:
+        out.append(
+            '<ul style="padding-left:0;margin:.3em 0">'
+            + "".join(finding_html(f) for f in findings)
+            + "</ul>"
+        )
+    if show_tone and result.kind == "reply":
+        out.append(tone_html(result.tone))
+    out.append("</div>")
+    return "".join(out)
+
+
+def scenario_html(scenario: Scenario | None, title: str = "", task: str = "") -> str:
+    """The post a learner answers, styled like a post on its platform."""
+    parts = ['<div class="ss-scenario" style="font-family:system-ui,sans-serif">']
+    if title:
+        parts.append(
+            f'<div style="font-weight:700;font-size:1.05em;margin-bottom:.3em">{esc(title)}</div>'
+        )
+    if task:
+        parts.append(f'<div style="margin-bottom:.5em">{esc(task)}</div>')
+    if scenario is not None:
+        platform = PLATFORMS.get(scenario.platform)
+        label = platform.label if platform else scenario.platform
+        who = scenario.author.name or scenario.author.handle or "Someone"
+        handle = scenario.author.handle if scenario.author.name else ""
+        initial = (who.strip("@")[:1] or "?").upper()
+        parts.append(
+            '<div role="article" aria-label="The post you are replying to" style="border:1px solid #d0d5dd;'
+            'border-radius:.8em;padding:.7em .9em;max-width:36em;background:#fff">'
+            '<div style="display:flex;align-items:center;gap:.5em">'
+            f'<span aria-hidden="true" style="width:2em;height:2em;border-radius:50%;background:#d1e9ff;'
+            f'display:inline-flex;align-items:center;justify-content:center;font-weight:700">{esc(initial)}</span>'
+            f"<span><b>{esc(who)}</b>"
+            + (f' <span style="color:#475467">{esc(handle)}</span>' if handle else "")
+            + f'<br><span style="color:#475467;font-size:.8em">on {esc(label)}</span></span></div>'
+            f'<div style="margin-top:.5em;white-space:pre-wrap">{esc(scenario.post)}</div></div>'
+        )
+        if scenario.context:
+            parts.append(
+                f'<div style="color:#475467;font-size:.9em;margin-top:.4em"><b>What you know:</b> {esc(scenario.context)}</div>'
+            )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------- text ---
+_ANSI = {"green": "32", "red": "31", "yellow": "33", "blue": "34", "dim": "2", "bold": "1"}
+
+
+def _c(text: str, style: str, color: bool) -> str:
+    return f"\x1b[{_ANSI[style]}m{text}\x1b[0m" if color else text
+
+
+def printable(text: str) -> str:
+    """Learner text for a terminal: control characters shown, never executed as escapes."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else "\ufffd"
+        for ch in text
+    )
+
+
+def result_text(result: Result, color: bool = False) -> str:
+    lines = []
+    badge = _c("PASS", "green", color) if result.passed else _c("NOT YET", "red", color)
+    lines.append(
+        f"{badge}  {result.summary}  (score {result.score}/100, pass at {result.pass_score})"
+    )
+    lines.append(headline(result))
+    for note in result.notes:
+        if note != headline(result):
+            lines.append(_c(note, "dim", color))
+    for c in result.criteria:
+        if result.kind == "reply" and c.met and c.evidence:
+            ev = f' — "{printable(c.evidence)}"' if c.evidence else ""
+            lines.append(_c(f"  ✓ {c.title}{ev}", "green", color))
+    for f in result.findings:
+        style = {"error": "red", "warning": "yellow", "info": "green"}.get(f.severity, "blue")
+        label = SEVERITY_LABEL.get(f.severity, f.severity)
+        where = f"{f.line}:{f.column} " if f.line else ""
+        quote = f'"{printable(f.quote)}" ' if f.quote and f.quote not in f.message else ""
+        mark = "✓ " if f.severity == "info" else "✗ "
+        lines.append(
+            f"  {_c(mark + label, style, color)} [{f.criterion}] {where}{quote}{printable(f.message)}"
+        )
+        if f.why:
+            lines.append(f"      why: {printable(f.why)}")
+        if f.suggestion:
+            lines.append(f"      try: {printable(f.suggestion)}")
+    if result.kind == "reply":
+        tone = ", ".join(f"{k} {v}" for k, v in result.tone.values.items() if v is not None)
+        if tone:
+            lines.append(_c(f"  tone: {tone}", "dim", color))
+    return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""Finding phrases in learner text: word-bounded, case-insensitive, quote-insensitive.
+
+Normalisation keeps every character at its original offset (one character in, one out), so a
+finding can always quote the learner's own words at the exact place they wrote them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .saferegex import compile_safe
+
+# Authors' regular expressions see only the start of a reply. Even a pattern that passes the safety
+# check can take quadratic time on hostile text (``[a-z]+@x`` against 100 kB of "a"), so the
+# input is bounded instead; every platform's reply limit is below this.
+REGEX_SCAN_LIMIT = 10_000
+
+# Safety analysis is the slow part of compiling an author's regex; rubrics repeat patterns.
+_compile_safe = lru_cache(maxsize=1024)(compile_safe)
+
+# Curly and straight quotes count as the same; control characters become spaces (same length).
+_TRANSLATION: dict[int, str] = {
+    ord("\u2018"): "'",
+    ord("\u2019"): "'",
+    ord("\u201a"): "'",
+    ord("\u201b"): "'",
+    ord("\u02bc"): "'",
+    ord("\u2032"): "'",
+    ord("\uff07"): "'",
+    ord("`"): "'",
+    ord("\u00b4"): "'",
+    ord("\u201c"): '"',
+    ord("\u201d"): '"',
+    ord("\u201e"): '"',
+    ord("\u201f"): '"',
+    ord("\u2033"): '"',
+    ord("\u00ab"): '"',
+    ord("\u00bb"): '"',
+    ord("\uff02"): '"',
+}
+for _c in [*range(32), 127]:
+    if chr(_c) not in "\n\t":
+        _TRANSLATION[_c] = " "
+_TRANSLATION[ord("\r")] = "\n"
+
+
+def normalize(text: str) -> str:
+    """Same-length normalisation so offsets in the result are offsets in the original."""
+    return text.translate(_TRANSLATION)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One thing to look for: literal words, or an author's (safety-checked) regular expression."""
+
+    text: str
+    is_regex: bool = False
+    suggest: str = ""
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=8)
+def lowered(norm_text: str) -> str:
+    """Lower-cased text with every character at its original offset (matching works on this)."""
+    low = norm_text.lower()
+    if len(low) == len(norm_text):
+        return low
+    # A few characters lower-case to two (e.g. "İ"); keep those as they are.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in norm_text)
+
+
+@dataclass(frozen=True)
+class Match:
+    phrase: Phrase
+    start: int
+    end: int
+
+
+class PhraseSet:
+    """Many phrases compiled into one scan, so checking stays linear in the text length.
+
+    Literal phrases are lower-cased and joined into one alternation with no leading assertion,
+    which lets the regex engine skip ahead by first character; that is about fifty times faster
+    than one case-insensitive, look-behind-guarded pattern. The leading word boundary is then
+    checked here. Authors' regular expressions run as their own case-insensitive scans.
+    """
+
+    def __init__(self, phrases: list[Phrase], exceptions: list[Phrase] | None = None) -> None:
+        self.phrases = list(phrases)
+        self._by_key: dict[str, Phrase] = {}
+        alternatives: list[tuple[str, str]] = []
+        self._regexes: list[tuple[re.Pattern[str], Phrase]] = []
+        for p in self.phrases:
+            if p.is_regex:
+                self._regexes.append((_compile_safe(p.text), p))
+                continue
+            norm = normalize(p.text).strip().lower()
+            key = _key(norm)
+            if not key or key in self._by_key:
+                continue
+            self._by_key[key] = p
+            body = r"\s+".join(re.escape(w) for w in key.split())
+            if _is_word_char(key[-1]):
+                body += r"(?!\w)"
+            alternatives.append((key, body))
+        # Longest first, so "sorry to hear" is tried before "sorry" at the same place.
+        alternatives.sort(key=lambda kb: -len(kb[0]))
+        self._literal = re.compile("|".join(b for _k, b in alternatives)) if alternatives else None
+        self._exceptions = PhraseSet(exceptions) if exceptions else None
+
+    def _scan(self, norm_text: str) -> Iterator[Match]:
+        if self._literal is not None:
+            low = lowered(norm_text)
+            for m in self._literal.finditer(low):
+                start = m.start()
+                key = _key(m.group())
+                phrase = self._by_key.get(key)
+                if phrase is None:  # pragma: no cover - every alternative has a key
+                    continue
+                if start > 0 and _is_word_char(key[0]) and _is_word_char(low[start - 1]):
+                    continue  # starts inside a word
+                yield Match(phrase, start, m.end())
+        for rx, phrase in self._regexes:
+            for m in rx.finditer(norm_text, 0, REGEX_SCAN_LIMIT):
+                if m.end() > m.start():
+                    yield Match(phrase, m.start(), m.end())
+
+    def finditer(self, norm_text: str, limit: int | None = None) -> list[Match]:
+        """Matches in text order, minus those inside an exception phrase (linear sweep)."""
+        found = list(self._scan(norm_text))
+        if not found:
+            return []  # no need to look for exceptions
+        if self._regexes:
+            found.sort(key=lambda m: (m.start, -m.end))
+        spans = (
+            [(e.start, e.end) for e in self._exceptions.finditer(norm_text)]
+            if self._exceptions
+            else []
+        )
+        out: list[Match] = []
+        j = 0
+        for m in found:
+            # Exception spans are sorted; only the first one ending at or after m.end can hold m.
+            while j < len(spans) and spans[j][1] < m.end:
+                j += 1
+            if j < len(spans) and spans[j][0] <= m.start:
+                continue
+            out.append(m)
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+    def first(self, norm_text: str) -> Match | None:
+        """The earliest match (exceptions applied), or None."""
+        if not self._regexes and not self._exceptions:
+            return next(self._scan(norm_text), None)
+        matches = self.finditer(norm_text, limit=1)
+        return matches[0] if matches else None
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset, for findings shown in a terminal."""
+    line = text.count("\n", 0, offset) + 1
+    last_nl = text.rfind("\n", 0, offset)
+    return line, offset - last_nl
+
+
+def clip(text: str, limit: int = 80) -> str:
+    """Quote at most ``limit`` characters of learner text in feedback."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,96 @@
+"""The choice exercise: options, a Check button, and feedback on each option picked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from ..model import ChoiceRubric
+from ..render import result_html, scenario_html
+from ..result import Result
+from .common import AttemptRecorder, attempts_label
+
+
+class ChoiceExercise(w.VBox):
+    def __init__(self, rubric: ChoiceRubric, *, store: Any = None, learner: str = "") -> None:
+        self.rubric = rubric
+        self.recorder = AttemptRecorder(rubric.id, "choice", store=store, learner=learner)
+        self.last_result: Result | None = None
+        self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
+        self.question = w.HTML(f"<b>{_esc(rubric.question)}</b>")
+        if rubric.multiple:
+            self.boxes = [
+                w.Checkbox(
+                    value=False, description=o.text, indent=False, layout=w.Layout(width="auto")
+                )
+                for o in rubric.options
+            ]
+            self.picker: w.Widget = w.VBox(self.boxes)
+            hint = "Pick every option that applies."
+        else:
+            self.boxes = []
+            self.picker = w.RadioButtons(
+                options=[(o.text, o.id) for o in rubric.options],
+                value=None,
+                layout=w.Layout(width="auto"),
+            )
+            hint = "Pick one option."
+        self.hint = w.HTML(f'<span style="color:#475467;font-size:.9em">{hint}</span>')
+        self.check_button = w.Button(
+            description="Check my answer",
+            button_style="primary",
+            icon="check",
+            tooltip="Check your answer",
+        )
+        self.attempts = w.HTML(attempts_label(0))
+        self.feedback = w.HTML("")
+        self.check_button.on_click(lambda _b: self.check())
+        super().__init__(
+            [
+                self.post,
+                self.question,
+                self.hint,
+                self.picker,
+                w.HBox(
+                    [self.check_button, self.attempts],
+                    layout=w.Layout(align_items="center", grid_gap="1em"),
+                ),
+                self.feedback,
+            ],
+            layout=w.Layout(grid_gap="0.4em"),
+        )
+        self.add_class("ss-exercise")
+
+    @property
+    def chosen(self) -> list[str]:
+        if self.rubric.multiple:
+            return [
+                o.id for o, box in zip(self.rubric.options, self.boxes, strict=True) if box.value
+            ]
+        value = self.picker.value  # type: ignore[attr-defined]
+        return [value] if value else []
+
+    def choose(self, *option_ids: str) -> None:
+        """Select options programmatically (instructors' demos, tests)."""
+        if self.rubric.multiple:
+            for o, box in zip(self.rubric.options, self.boxes, strict=True):
+                box.value = o.id in option_ids
+        else:
+            self.picker.value = option_ids[0] if option_ids else None  # type: ignore[attr-defined]
+
+    def check(self) -> Result:
+        chosen = self.chosen
+        result = self.rubric.check(chosen)
+        self.last_result = result
+        self.feedback.value = result_html(result)
+        if chosen:
+            n = self.recorder.record(result, ",".join(chosen))
+            self.attempts.value = attempts_label(n)
+        return result
+
+
+def _esc(text: str) -> str:
+    from ..result import esc
+
+    return esc(text)

@@ -1,0 +1,54 @@
+"""What both exercise widgets share: counting and recording attempts."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from ..result import Result
+
+
+def attempts_label(n: int) -> str:
+    if n == 0:
+        return '<span class="ss-attempts" style="color:#475467">No attempts yet</span>'
+    word = "attempt" if n == 1 else "attempts"
+    return f'<span class="ss-attempts" style="color:#475467">{n} {word}</span>'
+
+
+class AttemptRecorder:
+    """Counts attempts and saves each one; a failing store never breaks the exercise."""
+
+    def __init__(self, exercise: str, kind: str, *, store: Any = None, learner: str = "") -> None:
+        self.exercise = exercise
+        self.kind = kind
+        self.learner = learner
+        self._store = store
+        self.count = 0
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from ..progress import open_store
+
+            self._store = open_store()
+        return self._store
+
+    def record(self, result: Result, answer: str) -> int:
+        from ..progress import Attempt
+
+        self.count += 1
+        attempt = Attempt(
+            exercise=self.exercise,
+            score=result.score,
+            passed=result.passed,
+            criteria_met=result.criteria_met,
+            criteria_total=result.criteria_total,
+            kind=self.kind,
+            answer=answer,
+            learner=self.learner,
+        )
+        try:
+            self.store.record(attempt)
+        except Exception as exc:  # the learner's practice matters more than the log
+            warnings.warn(f"Could not save this attempt: {exc}", stacklevel=2)
+        return self.count

@@ -1,0 +1,139 @@
+"""The reply exercise: a realistic post, a text box, live feedback, and a Check button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from ..model import ReplyRubric
+from ..render import result_html, scenario_html, tone_html
+from ..result import Result, esc
+from .common import AttemptRecorder, attempts_label
+from .debounce import Debouncer
+
+LIVE_DELAY = 0.15  # seconds of quiet typing before live feedback refreshes
+LIVE_MAX_CHARS = 20_000  # past this, live feedback waits for the Check button
+
+
+class ReplyExercise(w.VBox):
+    """A complete reply exercise. Everything it shows from the learner is escaped."""
+
+    def __init__(self, rubric: ReplyRubric, *, store: Any = None, learner: str = "") -> None:
+        self.rubric = rubric
+        self.recorder = AttemptRecorder(rubric.id, "reply", store=store, learner=learner)
+        self.last_result: Result | None = None
+        self.limit: int | None = _limit(rubric)
+
+        self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
+        self.text = w.Textarea(
+            value="",
+            placeholder="Write your reply here, as you would post it…",
+            continuous_update=True,
+            layout=w.Layout(width="98%", max_width="40em", height="8em"),
+        )
+        self.text.add_class("ss-reply-input")
+        self.count = w.HTML(self._count_html(0))
+        self.live = w.HTML("")
+        self.check_button = w.Button(
+            description="Check my reply",
+            button_style="primary",
+            icon="check",
+            tooltip="Check your reply against the rubric",
+        )
+        self.feedback = w.HTML("")
+        self.tone = w.HTML("")
+        self.attempts = w.HTML(attempts_label(0))
+        self.model_button = w.Button(
+            description="Show a model reply",
+            tooltip="Available after your first attempt",
+            layout=w.Layout(display="none"),
+        )
+        self.model = w.HTML("")
+        self._live = Debouncer(LIVE_DELAY, self.update_live)
+
+        self.text.observe(self._on_type, names="value")
+        self.check_button.on_click(lambda _b: self.check())
+        self.model_button.on_click(lambda _b: self.show_model())
+        super().__init__(
+            [
+                self.post,
+                self.text,
+                w.HBox(
+                    [self.count, self.live], layout=w.Layout(flex_flow="row wrap", grid_gap="1em")
+                ),
+                w.HBox(
+                    [self.check_button, self.attempts],
+                    layout=w.Layout(align_items="center", grid_gap="1em"),
+                ),
+                self.feedback,
+                self.tone,
+                self.model_button,
+                self.model,
+            ],
+            layout=w.Layout(grid_gap="0.4em"),
+        )
+        self.add_class("ss-exercise")
+
+    # -- live feedback ---------------------------------------------------------------------------
+    def _count_html(self, n: int) -> str:
+        if self.limit is None:
+            return f'<span class="ss-count">{n} characters</span>'
+        over = n > self.limit
+        color = "#b42318" if over else "#475467"
+        extra = f" — {n - self.limit} over the limit" if over else ""
+        return (
+            f'<span class="ss-count" style="color:{color}" aria-live="polite">'
+            f"{n} / {self.limit} characters{extra}</span>"
+        )
+
+    def _on_type(self, change: dict[str, Any]) -> None:
+        text = change["new"] if isinstance(change.get("new"), str) else ""
+        self.count.value = self._count_html(len(text))
+        self._live()
+
+    def update_live(self) -> None:
+        """Refresh the quick summary and tone meter as the learner types (no attempt recorded)."""
+        text = self.text.value
+        if not text.strip():
+            self.live.value = ""
+            self.tone.value = ""
+            return
+        if len(text) > LIVE_MAX_CHARS:
+            self.live.value = '<span class="ss-live">Long reply: press Check for feedback.</span>'
+            return
+        result = self.rubric.check(text)
+        mark = "✓" if result.passed else "…"
+        self.live.value = f'<span class="ss-live" style="color:#475467">{mark} so far: {esc(result.summary)}</span>'
+        self.tone.value = tone_html(result.tone)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def check(self) -> Result:
+        """What the Check button does: full feedback, an attempt recorded, the model offered."""
+        self._live.cancel()
+        result = self.rubric.check(self.text.value)
+        self.last_result = result
+        self.feedback.value = result_html(result, show_tone=False)
+        self.tone.value = tone_html(result.tone)
+        self.live.value = ""
+        n = self.recorder.record(result, self.text.value)
+        self.attempts.value = attempts_label(n)
+        if self.rubric.model_reply:
+            self.model_button.layout.display = None
+        return result
+
+    def show_model(self) -> None:
+        if self.recorder.count == 0 or not self.rubric.model_reply:
+            return
+        self.model.value = (
+            '<div class="ss-model" style="border:1px dashed #98a2b3;border-radius:.6em;'
+            'padding:.6em;max-width:36em"><b>One reply that works</b> (yours can differ and still '
+            f'pass):<div style="white-space:pre-wrap;margin-top:.3em">{esc(self.rubric.model_reply)}'
+            "</div></div>"
+        )
+
+
+def _limit(rubric: ReplyRubric) -> int | None:
+    from ..platforms import limit_for
+
+    return limit_for(rubric.scenario.platform if rubric.scenario else None)

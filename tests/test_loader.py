@@ -1,0 +1,281 @@
+"""Broken rubrics get errors that name the file, line, column, field and what was expected."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from skischool.errors import Problem, RubricError
+from skischool.examples import validate_file
+from skischool.loader import load_rubric, rubric_from_dict
+from skischool.model import ChoiceRubric, ReplyRubric
+
+GOOD = """\
+kind: reply
+title: Late parcel
+scenario:
+  platform: x
+  author: {name: Dana Ruiz, handle: "@dana"}
+  post: Where is my parcel?
+criteria:
+  - id: no-dm
+    type: avoid
+    severity: error
+    phrases: [please DM us]
+    message: "“{match}” hides the fix"
+    why: Others are watching.
+  - id: sorry
+    type: move
+    phrases: [sorry]
+    message: Say sorry.
+    why: It shows you care.
+model_reply: Sorry Dana, it ships today.
+examples:
+  - {text: "Sorry, it ships today.", expect: pass}
+  - {text: "So sorry!", expect: pass}
+  - {text: "Please DM us.", expect: fail, fails: [no-dm, sorry]}
+  - {text: "Please DM us, sorry.", expect: fail, fails: [no-dm]}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "rubric.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+def problems_for(tmp_path: Path, text: str) -> list[Problem]:
+    path = write(tmp_path, text)
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    for p in info.value.problems:
+        assert p.file == str(path), "every problem names the file"
+    return info.value.problems
+
+
+def test_good_rubric_loads(tmp_path: Path) -> None:
+    r = load_rubric(write(tmp_path, GOOD))
+    assert isinstance(r, ReplyRubric)
+    assert r.id == "rubric"  # defaults to the file name
+    assert [c.id for c in r.criteria] == ["no-dm", "sorry"]
+    assert validate_file(write(tmp_path, GOOD)) == []
+
+
+def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, "kind: reply\ntitle: [unclosed\ncriteria: []\n")
+    assert p.line is not None and p.line >= 2
+    assert p.column is not None
+    assert "YAML syntax error" in p.message
+
+
+def test_duplicate_key_is_an_error_not_last_wins(tmp_path: Path) -> None:
+    text = GOOD.replace("title: Late parcel\n", "title: Late parcel\ntitle: Again\n")
+    (p,) = problems_for(tmp_path, text)
+    assert p.line == 3 and p.column == 1
+    assert p.field == "title"
+    assert "duplicate key 'title'" in p.message and "line 2" in p.message
+
+
+def test_duplicate_key_nested(tmp_path: Path) -> None:
+    text = GOOD.replace("    severity: error\n", "    severity: error\n    severity: warning\n")
+    (p,) = problems_for(tmp_path, text)
+    assert p.field == "criteria[0].severity"
+    assert p.line == 11
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
+    text = GOOD.replace("    severity: error\n", "    severty: error\n")
+    (p,) = problems_for(tmp_path, text)
+    assert p.field == "criteria[0].severty"
+    assert p.line == 10 and p.column == 5
+    assert "did you mean 'severity'" in p.message
+    assert "expected one of" in p.message
+
+
+def test_unknown_criterion_type(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, GOOD.replace("type: move", "type: moove"))
+    assert p.field == "criteria[1].type"
+    assert "did you mean 'move'" in p.message
+
+
+def test_wrong_type_says_what_was_expected(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, GOOD.replace("phrases: [sorry]", "phrases: sorry"))
+    assert p.field == "criteria[1].phrases"
+    assert p.line == 16
+    assert "got text; expected a list of" in p.message
+
+
+def test_weight_must_be_positive_number(tmp_path: Path) -> None:
+    text = GOOD.replace("    type: move\n", "    type: move\n    weight: high\n")
+    (p,) = problems_for(tmp_path, text)
+    assert p.field == "criteria[1].weight"
+    assert "expected a number" in p.message
+    text = GOOD.replace("    type: move\n", "    type: move\n    weight: 0\n")
+    (p,) = problems_for(tmp_path, text)
+    assert "greater than 0" in p.message
+
+
+def test_empty_phrase_list(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, GOOD.replace("phrases: [sorry]", "phrases: []"))
+    assert p.field == "criteria[1].phrases"
+    assert "must not be empty" in p.message
+
+
+def test_empty_phrase_text(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, GOOD.replace("phrases: [sorry]", 'phrases: ["  "]'))
+    assert p.field == "criteria[1].phrases[0]"
+    assert "must not be empty" in p.message
+
+
+def test_several_problems_reported_together(tmp_path: Path) -> None:
+    text = GOOD.replace("title: Late parcel\n", "").replace("phrases: [sorry]", "phrases: []")
+    probs = problems_for(tmp_path, text)
+    assert len(probs) == 2
+    assert any("missing required key 'title'" in p.message for p in probs)
+
+
+def test_unsafe_regex_is_rejected_at_load(tmp_path: Path) -> None:
+    text = GOOD.replace("phrases: [sorry]", 'phrases: [{regex: "(a+)+$"}]')
+    (p,) = problems_for(tmp_path, text)
+    assert p.field == "criteria[1].phrases[0].regex"
+    assert "unsafe" in p.message
+
+
+def test_min_above_max_makes_pass_impossible(tmp_path: Path) -> None:
+    extra = "  - {id: len, type: length, min: 300, max: 200, message: m, why: w}\n"
+    text = GOOD.replace("model_reply:", extra + "model_reply:")
+    (p,) = problems_for(tmp_path, text)
+    assert p.field == "criteria[2].min" and "never be met" in p.message
+
+
+def test_required_phrase_also_forbidden_makes_pass_impossible(tmp_path: Path) -> None:
+    text = GOOD.replace("phrases: [sorry]", "severity: error\n    phrases: [please dm us]")
+    (p,) = problems_for(tmp_path, text)
+    assert "no reply could pass" in p.message
+    assert p.field == "criteria[1].phrases[0]"
+
+
+def test_choice_pass_score_unreachable(tmp_path: Path) -> None:
+    text = """\
+    kind: choice
+    title: Q
+    question: Which?
+    pass_score: 90
+    options:
+      - {id: a, text: A, score: 80, feedback: close}
+      - {id: b, text: B, score: 0, feedback: nope}
+    examples:
+      - {choose: [a], expect: pass}
+      - {choose: [b], expect: fail}
+      - {choose: [], expect: fail}
+    """
+    (p,) = problems_for(tmp_path, text)
+    assert p.field == "pass_score" and "best option scores 80" in p.message
+
+
+def test_order_must_reference_a_move(tmp_path: Path) -> None:
+    extra = "  - {id: first, type: order, first: no-dm, not_before: [due to], message: m, why: w}\n"
+    (p,) = problems_for(tmp_path, GOOD.replace("model_reply:", extra + "model_reply:"))
+    assert p.field == "criteria[2].first"
+    assert "expected one of: sorry" in p.message
+
+
+def test_unknown_placeholder_in_message(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, GOOD.replace("message: Say sorry.", "message: Say {sorrry}."))
+    assert p.field == "criteria[1].message" and "{sorrry}" in p.message
+
+
+def test_duplicate_criterion_ids(tmp_path: Path) -> None:
+    probs = problems_for(tmp_path, GOOD.replace("id: sorry", "id: no-dm"))
+    dup = [p for p in probs if "duplicate criterion id 'no-dm'" in p.message]
+    assert len(dup) == 1 and dup[0].field == "criteria[1].id" and dup[0].line == 14
+
+
+def test_yaml_yes_no_gotcha_is_explained(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, GOOD.replace("message: Say sorry.", "message: no"))
+    assert "put it in quotes" in p.message
+
+
+def test_rubric_without_enough_examples_is_rejected(tmp_path: Path) -> None:
+    text = GOOD.split("examples:")[0] + "examples:\n  - {text: 'Sorry', expect: pass}\n"
+    (p,) = problems_for(tmp_path, text)
+    assert p.field == "examples"
+    assert "expected at least 2 that must pass and 2 that must fail" in p.message
+
+
+def test_failing_example_must_name_criteria(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, GOOD.replace(", fails: [no-dm]}", "}"))
+    assert p.field == "examples[3]" and "must name the criteria" in p.message
+
+
+def test_examples_that_contradict_the_rubric(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        '{text: "So sorry!", expect: pass}', '{text: "Please DM us!", expect: pass}'
+    )
+    text = text.replace("fails: [no-dm, sorry]", "fails: [sorry, no-dm]")
+    path = write(tmp_path, text)
+    probs = validate_file(path)
+    assert len(probs) == 1
+    assert probs[0].field == "examples[1]" and probs[0].line == 22
+    assert "expected this example to pass but it failed (no-dm, sorry)" in probs[0].message
+
+
+def test_example_naming_a_criterion_it_meets(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("fails: [no-dm]}", "fails: [no-dm, sorry]}"))
+    (p,) = validate_file(path)
+    assert p.field == "examples[3]" and "meets that criterion" in p.message
+
+
+def test_model_reply_must_pass(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        GOOD.replace("model_reply: Sorry Dana, it ships today.", "model_reply: Please DM us."),
+    )
+    (p,) = validate_file(path)
+    assert p.field == "model_reply" and p.line == 19
+
+
+def test_empty_and_non_mapping_files(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, "")
+    assert "empty" in p.message
+    (p,) = problems_for(tmp_path, "- just\n- a list\n")
+    assert "expected a mapping" in p.message
+
+
+def test_yaml_tags_are_not_constructed(tmp_path: Path) -> None:
+    (p,) = problems_for(tmp_path, "!!python/object/apply:os.system ['echo hacked']\n")
+    assert "YAML tag" in p.message and "not allowed" in p.message
+
+
+def test_missing_file_and_bad_encoding(tmp_path: Path) -> None:
+    with pytest.raises(RubricError, match="file not found"):
+        load_rubric(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"kind: reply\ntitle: \xff\xfe\n")
+    with pytest.raises(RubricError, match="not valid UTF-8"):
+        load_rubric(bad)
+
+
+def test_error_string_reads_like_a_linter(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("    severity: error\n", "    severty: error\n"))
+    with pytest.raises(RubricError) as info:
+        load_rubric(path)
+    assert f"{path}:10:5: criteria[0].severty: unknown key 'severty'" in str(info.value)
+
+
+def test_choice_rubric_from_dict() -> None:
+    r = rubric_from_dict(
+        {
+            "kind": "choice",
+            "title": "t",
+            "question": "q",
+            "options": [
+                {"id": "a", "text": "A", "score": 100, "feedback": "yes"},
+                {"id": "b", "text": "B", "score": 0, "feedback": "no"},
+            ],
+            "examples": [],
+        }
+    )
+    assert isinstance(r, ChoiceRubric)
