@@ -1,0 +1,133 @@
+"""Learner text of any kind gives a result, never an exception, in bounded time.
+
+Timing is not asserted here (benchmarks print figures); a pathological case would show up as a
+hung test, which pytest's overall CI limit would catch.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skischool.loader import SITUATIONS
+from skischool.model import ReplyRubric
+from skischool.situations import load_situation
+
+NASTY = {
+    "empty": "",
+    "whitespace": " \n\t  \r\n ",
+    "one_mb": ("Please DM us! We apologize for any inconvenience. Sorry Dana. " * 16_500)[
+        :1_000_000
+    ],
+    "one_mb_no_spaces": "a" * 1_000_000,
+    "emoji": "😡😡😡 🙏 👍🏽 🏳️‍🌈 sorry!!",
+    "rtl": "أنا آسف جدا، سنصلح ذلك اليوم. שלום",
+    "zero_width": "plea\u200bse D\u200dM us \ufeff sorry",
+    "control": "sorry\x00\x01\x07\x1b[31mred\x1b[0m\x7f\u0085\u2028\u2029",
+    "nul_only": "\x00" * 1000,
+    "script": "<script>alert('x')</script> Sorry, I'll fix it today.",
+    "html": '<img src=x onerror=alert(1)><b>bold</b><a href="javascript:alert(1)">x</a>',
+    "surrogate": "sorry \ud800 lone surrogate",
+    "braces": "{match} {name} {0} {__class__} %s %(x)s",
+    "long_word": "x" * 300_000 + " sorry",
+    "many_lines": "sorry\n" * 100_000,
+}
+
+
+@pytest.fixture(scope="module")
+def rubrics() -> list[ReplyRubric]:
+    out = []
+    for name in SITUATIONS:
+        r = load_situation(name)
+        assert isinstance(r, ReplyRubric)
+        out.append(r)
+    return out
+
+
+@pytest.mark.parametrize("name", list(NASTY))
+def test_nasty_text_gives_a_result(name: str, rubrics: list[ReplyRubric]) -> None:
+    text = NASTY[name]
+    for rubric in rubrics:
+        result = rubric.check(text)
+        assert 0 <= result.score <= 100
+        assert result.criteria_total <= len(rubric.criteria)
+        # every rendering works and is well-formed
+        assert result.to_json()
+        assert result.to_text()
+        html = result._repr_html_()
+        assert "<script>" not in html and "<img" not in html
+        for f in result.findings:
+            if f.start is not None:
+                assert 0 <= f.start <= f.end <= len(text)
+
+
+def test_empty_reply_never_passes(rubrics: list[ReplyRubric]) -> None:
+    for rubric in rubrics:
+        for text in ("", "   ", "\n\n"):
+            result = rubric.check(text)
+            assert not result.passed and result.score == 0
+            assert result.notes, "an empty reply gets a note telling the learner what to do"
+
+
+def test_non_string_input_is_handled(rubrics: list[ReplyRubric]) -> None:
+    for value in (None, 42, b"bytes", ["list"]):
+        result = rubrics[0].check(value)
+        assert 0 <= result.score <= 100
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=2000))
+def test_any_text_scores_in_range_and_deterministically(text: str) -> None:
+    for name in SITUATIONS:
+        rubric = load_situation(name)
+        assert isinstance(rubric, ReplyRubric)
+        first = rubric.check(text)
+        second = rubric.check(text)
+        assert 0 <= first.score <= 100
+        assert first.to_dict() == second.to_dict(), "same input, same result"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Please DM us",
+                "sorry",
+                "I'll",
+                "today",
+                "!!!",
+                "<b>",
+                "Due to",
+                "\u2019",
+                "\x00",
+                "😡",
+                " ",
+                "\n",
+                "THE COMPANY",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_phrase_soup_scores_in_range(parts: list[str]) -> None:
+    text = " ".join(parts)
+    rubric = load_situation("complaint")
+    result = rubric.check(text)  # type: ignore[union-attr]
+    assert 0 <= result.score <= 100
+    assert result.criteria_met <= result.criteria_total
+
+
+def test_quadratic_regex_is_bounded_by_the_scan_limit() -> None:
+    """A safe-looking pattern that is quadratic on hostile text still finishes quickly.
+
+    ``[a-z]+@[a-z]+\\.com`` passes the load-time check but took 73 s on 100 kB of "a"; the
+    scan limit keeps it to the first REGEX_SCAN_LIMIT characters.
+    """
+    from skischool.textmatch import REGEX_SCAN_LIMIT, Phrase, PhraseSet
+
+    ps = PhraseSet([Phrase(r"[a-z]+@[a-z]+\.com", is_regex=True)])
+    assert ps.finditer("a" * 1_000_000) == []  # unbounded, this would run for hours
+    assert ps.finditer("x" * (REGEX_SCAN_LIMIT - 20) + " me@ab.com")  # inside the limit: found
+    assert not ps.finditer("x" * REGEX_SCAN_LIMIT + " me@ab.com")  # beyond it: not scanned
