@@ -196,13 +196,6 @@ def _check_reply(data: dict[str, Any], p: _Problems, require_examples: bool) -> 
                 ("criteria", i),
                 "an 'address' criterion needs scenario.author with a name or handle",
             )
-        if (
-            c["type"] == "length"
-            and c.get("max") == "platform"
-            and "scenario" not in data
-            and "min" not in c
-        ):
-            pass  # situation rubrics: the platform comes with the post at check time
     _check_contradictions(data, p)
     if require_examples:
         _check_examples(data, "reply", p, set(ids))
