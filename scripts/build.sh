@@ -3,14 +3,48 @@
 #   bash scripts/build.sh [extra jupyter-book options, e.g. --path-output DIR]
 # Runs the python/node/vendor setup steps first (fast when already done) unless the caller has
 # already run scripts/setup.sh and exported SKISCHOOL_SETUP_DONE=1.
-# Every build re-reads and re-executes every page (--all = fresh Sphinx environment, plus
-# execute_notebooks: force): Sphinx's incremental mode only re-reads pages whose source changed, so a
-# change to the engine in src/skischool (or to the vendored files) would otherwise leave stale pages.
-# It costs a few seconds, which is cheap next to serving an exercise that no longer matches the engine.
+#
+# Stale outputs: notebooks execute in jupyter-cache mode, which only notices changed code cells,
+# and Sphinx re-reads only changed pages. Neither sees a change to the engine (src/skischool), a
+# rubric, the config or the vendored assets, so this script hashes those; when the hash differs
+# from the last successful build (or CI=true) it clears the execution cache and rebuilds every
+# page with --all. Otherwise the build is incremental: seconds when nothing changed.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 [[ "${SKISCHOOL_SETUP_DONE:-}" == 1 ]] || bash "$ROOT/scripts/setup.sh" python node vendor
-log "build: jupyter-book build . --all -W -n --keep-going $*"
-"$VENV/bin/jupyter-book" build "$ROOT" --all -W -n --keep-going "$@"
+
+out="$ROOT"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  [[ "${args[i]}" == --path-output ]] && out="${args[i + 1]}"
+done
+stamp="$out/_build/.skischool-inputs.sha256"
+
+inputs_hash() {
+  {
+    # The engine and everything an executed cell reads besides its own code.
+    { find src/skischool exercises lessons book -type f \
+      \( -name '*.py' -o -name '*.json' -o -name '*.yaml' -o -name '*.yml' \) \
+      -not -path '*/__pycache__/*' -not -path 'book/_vendor/*' -print0 2>/dev/null || true; } |
+      sort -z | xargs -0 -r sha256sum
+    sha256sum _config.yml _toc.yml package-lock.json
+    # Which ideas each lesson teaches feeds the ideas map page.
+    grep -H '^ideas:' lessons/*/*.md 2>/dev/null || true
+    "$PY" --version
+  } | sha256sum | cut -d' ' -f1
+}
+
+want="$(inputs_hash)"
+full=()
+if [[ "${CI:-}" == true || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  log "build: engine, rubrics or config changed (or first build): clearing the execution cache, rebuilding every page"
+  rm -rf "$out/_build/.jupyter_cache"
+  full=(--all)
+fi
+log "build: jupyter-book build . ${full[*]} -W -n --keep-going $*"
+rm -f "$stamp"
+"$VENV/bin/jupyter-book" build "$ROOT" "${full[@]}" -W -n --keep-going "$@"
+mkdir -p "$(dirname "$stamp")"
+printf '%s\n' "$want" >"$stamp"

@@ -1,0 +1,103 @@
+"""scripts/build.sh never serves stale outputs: a change to the engine, a rubric or the config
+clears the execution cache and rebuilds every page; an unchanged tree builds incrementally.
+
+A stand-in jupyter-book records the arguments it gets, so this runs the real script's logic
+in seconds without building the book.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+FAKE_JB = """#!/usr/bin/env bash
+echo "$*" >> "$(dirname "$0")/../../calls.log"
+mkdir -p "$(dirname "$0")/../../_build/.jupyter_cache" && touch "$(dirname "$0")/../../_build/.jupyter_cache/entry"
+exit "${FAKE_JB_EXIT:-0}"
+"""
+
+
+def make_tree(tmp: Path) -> Path:
+    repo = tmp / "repo"
+    shutil.copytree(ROOT / "scripts", repo / "scripts")
+    for name in ("_config.yml", "_toc.yml", "package-lock.json"):
+        shutil.copy(ROOT / name, repo / name)
+    (repo / "src" / "skischool").mkdir(parents=True)
+    (repo / "src" / "skischool" / "engine.py").write_text("VERSION = 1\n")
+    (repo / "exercises" / "level").mkdir(parents=True)
+    (repo / "exercises" / "level" / "r.yaml").write_text("kind: reply\n")
+    (repo / "lessons" / "level").mkdir(parents=True)
+    (repo / "lessons" / "level" / "01-a.md").write_text("---\nideas: [a]\n---\n# A\n")
+    (repo / "book").mkdir()
+    bindir = repo / ".venv" / "bin"
+    bindir.mkdir(parents=True)
+    (bindir / "python").symlink_to(sys.executable)
+    jb = bindir / "jupyter-book"
+    jb.write_text(FAKE_JB)
+    jb.chmod(0o755)
+    return repo
+
+
+def build(repo: Path, **env: str) -> str:
+    log = repo / "calls.log"
+    log.unlink(missing_ok=True)
+    environ = {k: v for k, v in os.environ.items() if k != "CI"}
+    environ.update({"SKISCHOOL_SETUP_DONE": "1", **env})
+    proc = subprocess.run(
+        ["bash", str(repo / "scripts" / "build.sh")],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == int(env.get("FAKE_JB_EXIT", "0")), proc.stderr
+    return log.read_text()
+
+
+def test_cache_is_keyed_on_engine_rubrics_and_ideas(tmp_path: Path) -> None:
+    repo = make_tree(tmp_path)
+    assert "--all" in build(repo), "first build is a full one"
+    assert "--all" not in build(repo), "nothing changed: incremental"
+    assert (repo / "_build" / ".jupyter_cache").exists()
+
+    (repo / "src" / "skischool" / "engine.py").write_text("VERSION = 2\n")
+    assert "--all" in build(repo), "engine changed: full rebuild"
+    assert "--all" not in build(repo)
+
+    (repo / "exercises" / "level" / "r.yaml").write_text("kind: choice\n")
+    assert "--all" in build(repo), "rubric changed: full rebuild"
+
+    (repo / "lessons" / "level" / "01-a.md").write_text("---\nideas: [a]\n---\n# A, edited\n")
+    assert "--all" not in build(repo), "editing a lesson's text stays incremental"
+    (repo / "lessons" / "level" / "01-a.md").write_text("---\nideas: [a, b]\n---\n# A\n")
+    assert "--all" in build(repo), "a lesson's ideas feed the ideas map: full rebuild"
+
+
+def test_cache_is_cleared_when_keyed_inputs_change(tmp_path: Path) -> None:
+    repo = make_tree(tmp_path)
+    build(repo)
+    marker = repo / "_build" / ".jupyter_cache" / "stale"
+    marker.write_text("old output")
+    (repo / "src" / "skischool" / "engine.py").write_text("VERSION = 3\n")
+    build(repo)
+    assert not marker.exists(), "the execution cache must be cleared when the engine changes"
+
+
+def test_failed_build_forces_a_full_rebuild_next_time(tmp_path: Path) -> None:
+    repo = make_tree(tmp_path)
+    build(repo)
+    build(repo, FAKE_JB_EXIT="1")
+    assert "--all" in build(repo), (
+        "after a failed build, warnings must not hide in an incremental one"
+    )
+
+
+def test_ci_always_builds_fresh(tmp_path: Path) -> None:
+    repo = make_tree(tmp_path)
+    build(repo)
+    assert "--all" in build(repo, CI="true")
