@@ -4,11 +4,11 @@
 # Runs the python/node/vendor setup steps first (fast when already done) unless the caller has
 # already run scripts/setup.sh and exported SKISCHOOL_SETUP_DONE=1.
 #
-# Stale outputs: notebooks execute in jupyter-cache mode, which only notices changed code cells,
-# and Sphinx re-reads only changed pages. Neither sees a change to the engine (src/skischool), a
-# rubric, the config or the vendored assets, so this script hashes those; when the hash differs
-# from the last successful build (or CI=true) it clears the execution cache and rebuilds every
-# page with --all. Otherwise the build is incremental: seconds when nothing changed.
+# Stale outputs: Sphinx re-reads (and so re-executes) only pages whose source changed, which
+# alone would miss a change to the engine (src/skischool), a rubric, the config or which ideas a
+# lesson teaches. This script hashes those; when the hash differs from the last successful build
+# (or CI=true, or the last build failed) it rebuilds every page with --all. Otherwise the build is
+# incremental: seconds when nothing changed, one page's execution after editing one lesson.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -39,8 +39,8 @@ inputs_hash() {
 want="$(inputs_hash)"
 full=()
 if [[ "${CI:-}" == true || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-  log "build: engine, rubrics or config changed (or first build): clearing the execution cache, rebuilding every page"
-  rm -rf "$out/_build/.jupyter_cache"
+  log "build: engine, rubrics or config changed (or first build): rebuilding every page"
+  rm -rf "$out/_build/.jupyter_cache" # in case cache mode was ever used: it keys on code alone
   full=(--all)
 fi
 log "build: jupyter-book build . ${full[*]} -W -n --keep-going $*"

@@ -125,3 +125,29 @@ def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).parent / "skischool"
     proc = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "skischool" in proc.stdout
+
+
+CHOICE = """\
+kind: choice
+title: Where to answer
+question: A customer complains on X. Where do you answer?
+options:
+  - {id: public, text: Right there, score: 100, feedback: Others see it solved.}
+  - {id: dm, text: Ask them to DM, score: 0, feedback: That hides the fix.}
+examples:
+  - {choose: [public], expect: pass}
+  - {choose: [dm], expect: fail}
+  - {choose: [], expect: fail}
+"""
+
+
+def test_check_choice_rubric_with_choose(tmp_path: Path) -> None:
+    rubric = tmp_path / "q.yaml"
+    rubric.write_text(CHOICE, encoding="utf-8")
+    ok = run("check", str(rubric), "--choose", "public")
+    assert ok.returncode == 0 and "Others see it solved." in ok.stdout
+    bad = run("check", str(rubric), "--choose", "dm", "--json")
+    assert bad.returncode == 1 and json.loads(bad.stdout)["passed"] is False
+    missing = run("check", str(rubric))
+    assert missing.returncode == 2 and "--choose IDS (from: public, dm)" in missing.stderr
+    assert run("check", "--situation", "complaint", "--choose", "a").returncode == 2

@@ -75,20 +75,33 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    sources = [args.text is not None, args.file is not None]
-    if sum(sources) != 1:
-        print(
-            "check: give the reply with --text TEXT, or as a FILE, or '-' for stdin (one of them)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     try:
         rubric = load_situation(args.situation) if args.situation else load_rubric(args.rubric)
     except RubricError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     if not isinstance(rubric, ReplyRubric):
-        print(f"check: {rubric.file} is a choice rubric; use --choose IDS for it", file=sys.stderr)
+        if args.choose is None:
+            ids = ", ".join(o.id for o in rubric.options)
+            print(
+                f"check: {rubric.file} is a choice rubric; pick with --choose IDS (from: {ids})",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        result = rubric.check([c for c in args.choose.split(",") if c.strip()])
+        print(result.to_json() if args.json else result.to_text(color=_color(sys.stdout)))
+        return EXIT_OK if result.passed else EXIT_FAIL
+    if args.choose is not None:
+        print(
+            "check: --choose is for choice rubrics; give a reply with --text, a FILE or -",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if (args.text is not None) + (args.file is not None) != 1:
+        print(
+            "check: give the reply with --text TEXT, or as a FILE, or '-' for stdin (one of them)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     try:
         reply = _read_reply(args)
@@ -198,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--situation", metavar="NAME", help="use a general rubric: complaint, question, ..."
     )
     c.add_argument("--text", metavar="TEXT", help="the reply as text")
+    c.add_argument("--choose", metavar="IDS", help="option ids, comma-separated (choice rubrics)")
     c.add_argument("--platform", help="platform of the post (x, facebook, ...)")
     c.add_argument("--name", help="the name of the person replied to")
     c.add_argument("--handle", help="their handle")

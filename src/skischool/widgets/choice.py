@@ -11,6 +11,18 @@ from ..render import result_html, scenario_html
 from ..result import Result
 from .common import AttemptRecorder, attempts_label
 
+CHOICE_CSS = (
+    "<style>"
+    ".ss-choice .widget-radio-box label,.ss-choice .widget-checkbox label,"
+    ".ss-choice .widget-checkbox .widget-label-basic"
+    "{white-space:normal!important;height:auto!important;overflow:visible!important;"
+    "line-height:1.35!important;text-overflow:clip!important}"
+    ".ss-choice .widget-radio-box label{margin:.25em 0!important;align-items:flex-start!important}"
+    ".ss-choice .widget-checkbox{height:auto!important;margin:.25em 0!important;align-items:flex-start}"
+    ".ss-choice .widget-radio-box input,.ss-choice .widget-checkbox input{margin-top:.2em!important}"
+    "</style>"
+)
+
 
 class ChoiceExercise(w.VBox):
     def __init__(self, rubric: ChoiceRubric, *, store: Any = None, learner: str = "") -> None:
@@ -36,7 +48,9 @@ class ChoiceExercise(w.VBox):
                 layout=w.Layout(width="auto"),
             )
             hint = "Pick one option."
-        self.hint = w.HTML(f'<span style="color:#475467;font-size:.9em">{hint}</span>')
+        # Long option labels must wrap instead of being cut off or overlapping (ipywidgets gives
+        # labels one fixed-height, no-wrap line). Scoped to this exercise's class.
+        self.hint = w.HTML(f'{CHOICE_CSS}<span style="color:#475467;font-size:.9em">{hint}</span>')
         self.check_button = w.Button(
             description="Check my answer",
             button_style="primary",
@@ -61,6 +75,7 @@ class ChoiceExercise(w.VBox):
             layout=w.Layout(grid_gap="0.4em"),
         )
         self.add_class("ss-exercise")
+        self.add_class("ss-choice")
 
     @property
     def chosen(self) -> list[str]:
