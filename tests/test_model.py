@@ -197,3 +197,15 @@ def test_multi_choice_partial_credit_and_missed_feedback() -> None:
 def test_choice_never_raises(value: object) -> None:
     result = choice().check(value)
     assert 0 <= result.score <= 100
+
+
+def test_post_tasks_use_the_platforms_post_limit() -> None:
+    def rubric(writes: str) -> ReplyRubric:
+        return reply(
+            criterion("length", "fits", max="platform"),
+            scenario={"platform": "linkedin", "post": "brief", "writes": writes},
+        )
+
+    text = "x" * 2000
+    assert rubric("reply").check(text).criteria[0].met is False  # a LinkedIn comment: 1,250
+    assert rubric("post").check(text).criteria[0].met is True  # a LinkedIn post: 3,000

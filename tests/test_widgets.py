@@ -210,3 +210,19 @@ def test_debouncer_runs_at_once_without_a_loop() -> None:
     d()
     d()
     assert calls == [1, 1]
+
+
+def test_post_task_is_labelled_as_a_brief(store) -> None:  # type: ignore[no-untyped-def]
+    data = {
+        "kind": "reply",
+        "title": "Tell the story",
+        "scenario": {"platform": "linkedin", "post": "Tom's note", "writes": "post"},
+        "criteria": [{"id": "a", "type": "move", "phrases": ["Tom"], "message": "m", "why": "w"}],
+        "examples": [],
+    }
+    r = rubric_from_dict(data)
+    assert isinstance(r, ReplyRubric)
+    ex = ReplyExercise(r, store=store)
+    assert "Write your post here" in ex.text.placeholder
+    assert "not a reply" in ex.post.value and "The brief for your post" in ex.post.value
+    assert "0 / 3000 characters" in ex.count.value

@@ -30,6 +30,16 @@ from .source import Source, load_source
 check_pattern = lru_cache(maxsize=1024)(_check_pattern)
 
 SITUATIONS = ("complaint", "question", "praise", "troll", "rant", "misinformation", "crisis")
+# Situations an exercise may be about; the first seven also have general rubrics.
+SITUATION_KINDS = (
+    *SITUATIONS,
+    "success-story",
+    "delete-request",
+    "apology",
+    "champion-pitch",
+    "outsourcing",
+    "listening",
+)
 MIN_PASS_EXAMPLES = {"reply": 2, "choice": 1}
 MIN_FAIL_EXAMPLES = {"reply": 2, "choice": 2}
 
@@ -47,6 +57,12 @@ SCENARIO = Obj(
         Field("author", AUTHOR, "Who wrote the post."),
         Field("post", Str(), "The post the learner responds to.", required=True),
         Field("context", Str(), "What the learner knows that the post does not say."),
+        Field(
+            "writes",
+            Str(enum=("reply", "post")),
+            "'post' when the learner writes their own post from this brief (default 'reply').",
+            default="reply",
+        ),
     ],
     doc="The realistic post a learner responds to.",
 )
@@ -57,7 +73,7 @@ COMMON_TOP = [
     Field("task", Str(), "What the learner is asked to do."),
     Field("level", Str(), "The course level this belongs to."),
     Field("lesson", Str(), "The lesson that teaches it."),
-    Field("situation", Str(enum=SITUATIONS), "The kind of post (complaint, question, ...)."),
+    Field("situation", Str(enum=SITUATION_KINDS), "The kind of post (complaint, question, ...)."),
     Field("pass_score", Num(minimum=0, maximum=100), "Score needed to pass (0-100).", default=70),
     Field("scenario", SCENARIO, "The post being answered."),
 ]
@@ -315,6 +331,7 @@ def _scenario(data: dict[str, Any] | None) -> Scenario | None:
         author=Author(name=a.get("name", ""), handle=a.get("handle", "")),
         post=data["post"],
         context=data.get("context", ""),
+        writes=data.get("writes", "reply"),
     )
 
 

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 class Platform:
     id: str
     label: str
-    limit: int
+    limit: int  # a reply or comment
+    post_limit: int = 0  # a post of one's own; 0 means the same as a reply
+
+    def limit_for(self, writes: str = "reply") -> int:
+        return self.post_limit if writes == "post" and self.post_limit else self.limit
 
 
 PLATFORMS: dict[str, Platform] = {
@@ -24,10 +28,10 @@ PLATFORMS: dict[str, Platform] = {
         Platform("threads", "Threads", 500),
         Platform("mastodon", "Mastodon", 500),
         Platform("instagram", "Instagram", 2200),
-        Platform("tiktok", "TikTok", 150),
+        Platform("tiktok", "TikTok", 150, 2200),
         Platform("facebook", "Facebook", 8000),
-        Platform("linkedin", "LinkedIn", 1250),
-        Platform("youtube", "YouTube", 10000),
+        Platform("linkedin", "LinkedIn", 1250, 3000),
+        Platform("youtube", "YouTube", 10000, 5000),
         Platform("reddit", "Reddit", 10000),
         Platform("review", "Review site", 4000),
         Platform("forum", "Community forum", 10000),
@@ -37,7 +41,7 @@ PLATFORMS: dict[str, Platform] = {
 }
 
 
-def limit_for(platform: str | None) -> int | None:
-    """Character limit for a reply on a platform, or None when the platform is unknown."""
+def limit_for(platform: str | None, writes: str = "reply") -> int | None:
+    """Character limit for a reply (or a post) on a platform; None when the platform is unknown."""
     p = PLATFORMS.get(platform or "")
-    return p.limit if p else None
+    return p.limit_for(writes) if p else None

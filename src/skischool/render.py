@@ -114,7 +114,7 @@ def result_html(result: Result, *, show_tone: bool = True) -> str:
     color = PASS_COLOR if result.passed else FAIL_COLOR
     badge = "Pass" if result.passed else "Not yet"
     out = [
-        '<div class="ss-result" style="font-family:system-ui,sans-serif;line-height:1.4">',
+        '<div class="ss-result" style="font-family:system-ui,sans-serif;line-height:1.45;font-size:15px">',
         f'<div style="display:flex;gap:.6em;align-items:center;flex-wrap:wrap">'
         f'<span style="background:{color};color:white;border-radius:1em;padding:.1em .7em;'
         f'font-weight:600">{badge}</span>'
@@ -155,7 +155,10 @@ def result_html(result: Result, *, show_tone: bool = True) -> str:
 
 def scenario_html(scenario: Scenario | None, title: str = "", task: str = "") -> str:
     """The post a learner answers, styled like a post on its platform."""
-    parts = ['<div class="ss-scenario" style="font-family:system-ui,sans-serif">']
+    # Widget HTML inherits a tall single-line height from ipywidgets; set readable text metrics.
+    parts = [
+        '<div class="ss-scenario" style="font-family:system-ui,sans-serif;line-height:1.45;font-size:15px">'
+    ]
     if title:
         parts.append(
             f'<div style="font-weight:700;font-size:1.05em;margin-bottom:.3em">{esc(title)}</div>'
@@ -168,8 +171,10 @@ def scenario_html(scenario: Scenario | None, title: str = "", task: str = "") ->
         who = scenario.author.name or scenario.author.handle or "Someone"
         handle = scenario.author.handle if scenario.author.name else ""
         initial = (who.strip("@")[:1] or "?").upper()
+        brief = scenario.writes == "post"
+        aria = "The brief for your post" if brief else "The post you are replying to"
         parts.append(
-            '<div role="article" aria-label="The post you are replying to" style="border:1px solid #d0d5dd;'
+            f'<div role="article" aria-label="{aria}" style="border:1px solid #d0d5dd;'
             'border-radius:.8em;padding:.7em .9em;max-width:36em;background:#fff">'
             '<div style="display:flex;align-items:center;gap:.5em">'
             f'<span aria-hidden="true" style="width:2em;height:2em;border-radius:50%;background:#d1e9ff;'
@@ -179,6 +184,11 @@ def scenario_html(scenario: Scenario | None, title: str = "", task: str = "") ->
             + f'<br><span style="color:#475467;font-size:.8em">on {esc(label)}</span></span></div>'
             f'<div style="margin-top:.5em;white-space:pre-wrap">{esc(scenario.post)}</div></div>'
         )
+        if brief:
+            parts.append(
+                f'<div style="color:#475467;font-size:.9em;margin-top:.3em">You are writing a post of '
+                f"your own on {esc(label)}, not a reply: the note above is your brief.</div>"
+            )
         if scenario.context:
             parts.append(
                 f'<div style="color:#475467;font-size:.9em;margin-top:.4em"><b>What you know:</b> {esc(scenario.context)}</div>'

@@ -36,6 +36,7 @@ class Scenario:
     author: Author = field(default_factory=Author)
     post: str = ""
     context: str = ""
+    writes: str = "reply"  # "post" when the learner writes a post of their own from a brief
 
 
 class Doc:
@@ -48,7 +49,7 @@ class Doc:
 
     @cached_property
     def platform_limit(self) -> int | None:
-        return limit_for(self.scenario.platform)
+        return limit_for(self.scenario.platform, self.scenario.writes)
 
     @cached_property
     def grade(self) -> float:

@@ -28,7 +28,11 @@ class ReplyExercise(w.VBox):
         self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
         self.text = w.Textarea(
             value="",
-            placeholder="Write your reply here, as you would post it…",
+            placeholder=(
+                "Write your post here, as you would publish it…"
+                if rubric.scenario and rubric.scenario.writes == "post"
+                else "Write your reply here, as you would post it…"
+            ),
             continuous_update=True,
             layout=w.Layout(width="98%", max_width="40em", height="8em"),
         )
@@ -136,4 +140,6 @@ class ReplyExercise(w.VBox):
 def _limit(rubric: ReplyRubric) -> int | None:
     from ..platforms import limit_for
 
-    return limit_for(rubric.scenario.platform if rubric.scenario else None)
+    if rubric.scenario is None:
+        return None
+    return limit_for(rubric.scenario.platform, rubric.scenario.writes)
