@@ -210,9 +210,10 @@ class Criterion:
 
 
 def person(doc: Doc) -> str:
-    """How feedback names the post's author: name, handle, or "the person" when unknown."""
+    """How feedback names the post's author: first name, handle, or "the person" when unknown."""
     a = doc.scenario.author
-    return a.name or a.handle or "the person"
+    first = a.name.split()[0] if a.name.strip() else ""
+    return first or a.handle or "the person"
 
 
 def _suggestion(suggest: str, hint: str) -> str:

@@ -26,11 +26,12 @@ class ReplyExercise(w.VBox):
         self.limit: int | None = _limit(rubric)
 
         self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
+        writes_post = bool(rubric.scenario and rubric.scenario.writes == "post")
         self.text = w.Textarea(
             value="",
             placeholder=(
                 "Write your post here, as you would publish it…"
-                if rubric.scenario and rubric.scenario.writes == "post"
+                if writes_post
                 else "Write your reply here, as you would post it…"
             ),
             continuous_update=True,
@@ -40,7 +41,7 @@ class ReplyExercise(w.VBox):
         self.count = w.HTML(self._count_html(0))
         self.live = w.HTML("")
         self.check_button = w.Button(
-            description="Check my reply",
+            description="Check my post" if writes_post else "Check my reply",
             button_style="primary",
             icon="check",
             tooltip="Check your reply against the rubric",
