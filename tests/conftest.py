@@ -1,7 +1,11 @@
-"""Shared test helpers: small rubrics built from dicts, and the repo's paths."""
+"""Shared test helpers: small rubrics built from dicts, the repo's paths, and one book build."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,3 +32,50 @@ def criterion(type_: str, id_: str = "c", **fields: Any) -> dict[str, Any]:
 def _no_real_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never write a developer's real progress file from tests."""
     monkeypatch.setenv("SKISCHOOL_PROGRESS", str(tmp_path / "progress.sqlite3"))
+
+
+# --- the book, built once per test session ----------------------------------------------------
+# Shared by tests/test_book.py, tests/test_screenshots.py and any other test that needs the site.
+
+BUILD_TIMEOUT_S = 900
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class Build:
+    returncode: int
+    log: str
+    html: Path
+
+
+@pytest.fixture(scope="session")
+def book_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """Build the book once, with the same script a person uses (``scripts/build.sh``)."""
+    out = tmp_path_factory.mktemp("book")
+    try:
+        proc = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "build.sh"), "--path-output", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT_S,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+    except subprocess.TimeoutExpired as exc:
+        log = f"{exc.stdout or ''}{exc.stderr or ''}"
+        return Build(
+            -1, f"build timed out after {BUILD_TIMEOUT_S} s\n{log}", out / "_build" / "html"
+        )
+    log = ANSI_RE.sub("", proc.stdout + "\n" + proc.stderr)
+    return Build(proc.returncode, log, out / "_build" / "html")
+
+
+@pytest.fixture(scope="session")
+def site(book_build: Build) -> Path:
+    """The built site's root folder; fails (with the build log) if the build failed."""
+    if book_build.returncode != 0 or not (book_build.html / "index.html").is_file():
+        pytest.fail(
+            f"the book build failed (exit {book_build.returncode}):\n{book_build.log}",
+            pytrace=False,
+        )
+    return book_build.html

@@ -1,8 +1,8 @@
 """The built book: it builds without a single warning, and its pages work offline.
 
-One session fixture builds the book once, with the same script a person uses
-(``scripts/build.sh``), into a temporary folder. If that build fails, every test here
-fails and shows the build log.
+One session fixture (``book_build`` in ``conftest.py``, shared with the other book tests) builds
+the book once, with the same script a person uses (``scripts/build.sh``), into a temporary folder.
+If that build fails, every test here fails and shows the build log.
 
 "Works offline" is checked statically on the built HTML and CSS:
 
@@ -14,20 +14,19 @@ fails and shows the build log.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-EXERCISE_PAGE = "exercises/bunny-hill/first-reply.html"
+from .conftest import ROOT, Build
+
+EXERCISE_PAGE = "exercises/bunny-hill/01-first-reply.html"
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
-BUILD_TIMEOUT_S = 900
 
 # <link rel=...> values that make the browser fetch something (others, like next/prev, are links).
 FETCHING_LINK_RELS = {
@@ -59,49 +58,9 @@ FETCHING_ATTRS = {
 }
 CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE)
 CSS_IMPORT_RE = re.compile(r"""@import\s+(?:url\()?\s*['"]?([^'")\s;]+)""", re.IGNORECASE)
-ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 # Sphinx's own warnings ("path:line: WARNING: ..." or "WARNING: ..."), not a kernel's log lines
 # such as "[IPKernelApp] WARNING | ...".
 SPHINX_WARNING_RE = re.compile(r"(^|: )(WARNING|ERROR|CRITICAL): ", re.MULTILINE)
-
-
-@dataclass
-class Build:
-    returncode: int
-    log: str
-    html: Path
-
-
-@pytest.fixture(scope="session")
-def book_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    out = tmp_path_factory.mktemp("book")
-    try:
-        proc = subprocess.run(
-            ["bash", str(ROOT / "scripts" / "build.sh"), "--path-output", str(out)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=BUILD_TIMEOUT_S,
-            env={**os.environ, "NO_COLOR": "1"},
-        )
-    except subprocess.TimeoutExpired as exc:
-        log = f"{exc.stdout or ''}{exc.stderr or ''}"
-        return Build(
-            -1, f"build timed out after {BUILD_TIMEOUT_S} s\n{log}", out / "_build" / "html"
-        )
-    log = ANSI_RE.sub("", proc.stdout + "\n" + proc.stderr)
-    return Build(proc.returncode, log, out / "_build" / "html")
-
-
-@pytest.fixture(scope="session")
-def site(book_build: Build) -> Path:
-    """The built site's root folder; fails (with the build log) if the build failed."""
-    if book_build.returncode != 0 or not (book_build.html / "index.html").is_file():
-        pytest.fail(
-            f"the book build failed (exit {book_build.returncode}):\n{book_build.log}",
-            pytrace=False,
-        )
-    return book_build.html
 
 
 # --- parsing helpers ---------------------------------------------------------------------------
@@ -224,7 +183,18 @@ def test_build_succeeds_with_zero_warnings(book_build: Build) -> None:
 
 @pytest.mark.book
 def test_expected_pages_are_built(site: Path) -> None:
-    for page in ("index.html", "book/intro.html", "book/rubric-format.html", EXERCISE_PAGE):
+    for page in (
+        "index.html",
+        "book/intro.html",
+        "book/how-to-use.html",
+        "book/course-map.html",
+        "book/ideas-map.html",
+        "book/glossary.html",
+        "book/rubric-format.html",
+        "book/references.html",
+        "book/acknowledgements.html",
+        EXERCISE_PAGE,
+    ):
         assert (site / page).is_file(), f"{page} was not built"
 
 
@@ -311,12 +281,21 @@ def test_widget_manager_is_vendored_and_loaded_in_order(site: Path) -> None:
 @pytest.mark.book
 def test_widget_scripts_only_on_widget_pages(site: Path) -> None:
     # Jupyter Book adds every .js under a source `_static/` folder to *every* page; the vendored
-    # files must stay out of that (they are 4 MB and would load twice on widget pages).
+    # files must stay out of that (they are 4 MB and would load twice on widget pages). A page
+    # loads the widget manager exactly when it holds widget state (every exercise page does).
+    widget_pages, problems = 0, []
     for page in pages(site):
-        if page == site / EXERCISE_PAGE:
-            continue
-        srcs = " ".join(s.get("src", "") for s in parse_page(page).scripts)
-        assert "embed-amd.js" not in srcs and "require.js" not in srcs, page
+        parsed = parse_page(page)
+        has_state = any(s.get("type") == WIDGET_STATE_MIME for s in parsed.scripts)
+        srcs = " ".join(s.get("src", "") for s in parsed.scripts)
+        loads = {name for name in ("embed-amd.js", "require.js") if name in srcs}
+        widget_pages += has_state
+        if has_state and len(loads) != 2:
+            problems.append(f"{page.relative_to(site)} has widgets but loads only {sorted(loads)}")
+        if not has_state and loads:
+            problems.append(f"{page.relative_to(site)} has no widgets but loads {sorted(loads)}")
+    assert widget_pages, "no page holds widget state"
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.book
@@ -343,3 +322,47 @@ def test_mathjax_is_served_locally(site: Path) -> None:
         for script in parse_page(page).scripts:
             if "mathjax" in script.get("src", "").lower():
                 assert not is_external(script["src"]), f"{page}: {script['src']}"
+
+
+class _LinkParser(HTMLParser):
+    """Every <a href> on a page, and whether it sits inside an inline <svg>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, bool]] = []
+        self._svg = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "svg":
+            self._svg += 1
+        elif tag == "a" and a.get("href"):
+            self.links.append((a["href"], self._svg > 0))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._svg = max(0, self._svg - 1)
+
+
+@pytest.mark.book
+def test_course_map_runs_link_to_every_level(site: Path) -> None:
+    page = site / "book" / "course-map.html"
+    parser = _LinkParser()
+    parser.feed(page.read_text(encoding="utf-8"))
+    in_map = [href for href, in_svg in parser.links if in_svg]
+    levels = ("bunny-hill", "green-circle", "blue-square", "black-diamond", "locals")
+    for level in levels:
+        hrefs = [h for h in in_map if f"lessons/{level}/index.html" in h]
+        assert hrefs, f"the course map has no run linking to the {level} level: {in_map}"
+        target = local_target(page, hrefs[0], site)
+        assert target is not None and target.is_file(), f"the map's {level} link is broken"
+
+
+@pytest.mark.book
+def test_ideas_map_lists_every_seed_idea(site: Path) -> None:
+    ideas = yaml.safe_load((ROOT / "book" / "seed-ideas.yml").read_text(encoding="utf-8"))
+    html = (site / "book" / "ideas-map.html").read_text(encoding="utf-8")
+    for bad in ("Traceback", "output traceback", "output stderr"):
+        assert bad not in html, f"the ideas map's code cell printed an error ({bad!r})"
+    rows = re.findall(r"<tr[ >]", html.split("<tbody", 1)[-1])
+    assert len(rows) == len(ideas), f"the ideas table has {len(rows)} rows, want {len(ideas)}"
