@@ -17,7 +17,10 @@ CHOICE_CSS = (
     ".ss-choice .widget-checkbox .widget-label-basic"
     "{white-space:normal!important;height:auto!important;overflow:visible!important;"
     "line-height:1.35!important;text-overflow:clip!important}"
+    # ipywidgets puts the text before the <input> inside each radio label: reverse the row so
+    # the button sits on the left, where people look for it.
     ".ss-choice .widget-radio-box label{display:flex!important;flex-wrap:nowrap!important;"
+    "flex-direction:row-reverse!important;justify-content:flex-end!important;"
     "align-items:flex-start!important;gap:.45em;margin:.25em 0!important}"
     ".ss-choice .widget-radio-box label input{flex:none}"
     ".ss-choice .widget-checkbox{height:auto!important;margin:.25em 0!important;align-items:flex-start}"
