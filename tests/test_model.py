@@ -209,3 +209,18 @@ def test_post_tasks_use_the_platforms_post_limit() -> None:
     text = "x" * 2000
     assert rubric("reply").check(text).criteria[0].met is False  # a LinkedIn comment: 1,250
     assert rubric("post").check(text).criteria[0].met is True  # a LinkedIn post: 3,000
+
+
+def test_overriding_the_person_keeps_the_rest_of_the_scenario() -> None:
+    from skischool.criteria.base import Author, Scenario
+
+    base = Scenario("linkedin", Author("Tom Reilly", "@tom"), "brief", "context", writes="post")
+    got = base.overridden(name="Ana")
+    assert got.author == Author("Ana", "@tom")
+    assert (got.platform, got.post, got.context, got.writes) == (
+        "linkedin",
+        "brief",
+        "context",
+        "post",
+    )
+    assert base.overridden(platform="x").platform == "x"

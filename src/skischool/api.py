@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .criteria.base import Author, Scenario
+from .criteria.base import Scenario
 from .result import Result
 
 
@@ -29,11 +29,5 @@ def check(
         raise ValueError(f"{r.file} is a choice rubric; call its .check(option_ids) instead")
     scenario = r.scenario
     if platform or name or handle:
-        base = scenario or Scenario()
-        scenario = Scenario(
-            platform or base.platform,
-            Author(name or base.author.name, handle or base.author.handle),
-            base.post,
-            base.context,
-        )
+        scenario = (scenario or Scenario()).overridden(platform, name, handle)
     return r.check(reply, scenario)

@@ -60,7 +60,7 @@ def _read_reply(args: argparse.Namespace) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .criteria.base import Author, Scenario
+    from .criteria.base import Scenario
     from .errors import RubricError
     from .loader import SITUATIONS, load_rubric
     from .model import ReplyRubric
@@ -110,15 +110,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     scenario = rubric.scenario
     if args.platform or args.name or args.handle:
-        base = scenario or Scenario()
-        scenario = Scenario(
-            platform=args.platform or base.platform,
-            author=Author(
-                name=args.name or base.author.name, handle=args.handle or base.author.handle
-            ),
-            post=base.post,
-            context=base.context,
-        )
+        scenario = (scenario or Scenario()).overridden(args.platform, args.name, args.handle)
     result = rubric.check(reply, scenario)
     if args.json:
         print(result.to_json())

@@ -113,6 +113,7 @@ def tone_html(tone: ToneProfile) -> str:
 def result_html(result: Result, *, show_tone: bool = True) -> str:
     color = PASS_COLOR if result.passed else FAIL_COLOR
     badge = "Pass" if result.passed else "Not yet"
+    head = headline(result)
     out = [
         '<div class="ss-result" style="font-family:system-ui,sans-serif;line-height:1.45;font-size:15px">',
         f'<div style="display:flex;gap:.6em;align-items:center;flex-wrap:wrap">'
@@ -120,10 +121,10 @@ def result_html(result: Result, *, show_tone: bool = True) -> str:
         f'font-weight:600">{badge}</span>'
         f"<b>{esc(result.summary)}</b>"
         f'<span style="color:#475467">score {result.score}/100 (pass at {result.pass_score})</span></div>',
-        f'<p style="margin:.4em 0">{esc(headline(result))}</p>',
+        f'<p style="margin:.4em 0">{esc(head)}</p>',
     ]
     for note in result.notes:
-        if note != headline(result):
+        if note != head:
             out.append(f'<p style="margin:.3em 0;color:#475467">{esc(note)}</p>')
     met = [c for c in result.criteria if c.met and result.kind == "reply"]
     if met:
@@ -219,9 +220,10 @@ def result_text(result: Result, color: bool = False) -> str:
     lines.append(
         f"{badge}  {result.summary}  (score {result.score}/100, pass at {result.pass_score})"
     )
-    lines.append(headline(result))
+    head = headline(result)
+    lines.append(head)
     for note in result.notes:
-        if note != headline(result):
+        if note != head:
             lines.append(_c(note, "dim", color))
     for c in result.criteria:
         if result.kind == "reply" and c.met and c.evidence:

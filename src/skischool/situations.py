@@ -31,11 +31,10 @@ def load_situation(name: str) -> ReplyRubric | ChoiceRubric:
 
 def compile_yaml(path: Path) -> str:
     """Compiled JSON text for a YAML rubric (CPython only: needs PyYAML)."""
-    from .loader import build as _build
     from .source import load_yaml, to_compiled_json
 
     source = load_yaml(read_text(path), _display(path))
-    _build(source)  # never ship a broken rubric
+    build(source)  # never ship a broken rubric
     return to_compiled_json(source)
 
 

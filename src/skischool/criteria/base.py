@@ -8,7 +8,7 @@ and fail. One test table runs every type's examples.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -37,6 +37,13 @@ class Scenario:
     post: str = ""
     context: str = ""
     writes: str = "reply"  # "post" when the learner writes a post of their own from a brief
+
+    def overridden(self, platform: str = "", name: str = "", handle: str = "") -> Scenario:
+        """The same scenario with the platform or author given at check time (CLI, API)."""
+        author = replace(
+            self.author, name=name or self.author.name, handle=handle or self.author.handle
+        )
+        return replace(self, platform=platform or self.platform, author=author)
 
 
 class Doc:

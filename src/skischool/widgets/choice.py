@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from ..model import ChoiceRubric
 from ..render import result_html, scenario_html
-from ..result import Result
+from ..result import Result, esc
 from .common import AttemptRecorder, attempts_label
 
 CHOICE_CSS = (
@@ -35,7 +35,7 @@ class ChoiceExercise(w.VBox):
         self.recorder = AttemptRecorder(rubric.id, "choice", store=store, learner=learner)
         self.last_result: Result | None = None
         self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
-        self.question = w.HTML(f"<b>{_esc(rubric.question)}</b>")
+        self.question = w.HTML(f"<b>{esc(rubric.question)}</b>")
         if rubric.multiple:
             self.boxes = [
                 w.Checkbox(
@@ -108,9 +108,3 @@ class ChoiceExercise(w.VBox):
             n = self.recorder.record(result, ",".join(chosen))
             self.attempts.value = attempts_label(n)
         return result
-
-
-def _esc(text: str) -> str:
-    from ..result import esc
-
-    return esc(text)

@@ -8,6 +8,7 @@ behaviour deterministic where nothing could wait anyway.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -51,20 +52,9 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
     except RuntimeError:
         pass
     try:  # Pyodide's WebLoop and ipykernel's loop run even outside a coroutine frame
-        with _quiet():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
             loop = asyncio.get_event_loop()
     except RuntimeError:
         return None
     return loop if loop.is_running() else None
-
-
-class _quiet:
-    def __enter__(self) -> None:
-        import warnings
-
-        self._w = warnings.catch_warnings()
-        self._w.__enter__()
-        warnings.simplefilter("ignore", DeprecationWarning)
-
-    def __exit__(self, *exc: object) -> None:
-        self._w.__exit__(*exc)
