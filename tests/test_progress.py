@@ -26,6 +26,7 @@ from skischool.progress import (
     ProgressWarning,
     default_path,
     open_store,
+    parse_export,
 )
 
 # Any ProgressWarning not expected via pytest.warns() means the store silently degraded.
@@ -685,3 +686,237 @@ def test_no_warning_on_the_happy_path(db: Path) -> None:
             store.record(make())
         with open_store(db) as store:
             assert len(store.attempts()) == 1
+
+
+# -- export, parse_export, import_attempts ----------------------------------------------
+
+
+def test_export_parse_import_round_trip(tmp_path: Path) -> None:
+    """A learner's export read back into a fresh store gives the very same attempts."""
+    t = "2024-05-01T09:{:02d}:00+00:00"
+    with ProgressStore(tmp_path / "a.sqlite3") as store:
+        for i, answer in enumerate(WEIRD_ANSWERS):
+            store.record(
+                make(
+                    f"ex{i % 3}",
+                    answer=answer,
+                    learner=["", "Ana", "Zoë \U0001f600"][i % 3],
+                    kind=["reply", "choice"][i % 2],
+                    time=t.format(i),
+                    score=i * 10,
+                    passed=i % 2 == 0,
+                )
+            )
+        original = store.attempts()
+        summary = store.summary()
+        export = store.export_json()
+    parsed = parse_export(export, source="a.json")
+    assert parsed == original
+    assert len(parsed) == len(WEIRD_ANSWERS)
+    assert [a.answer for a in parsed] == WEIRD_ANSWERS  # NUL, emoji, lone surrogate, 1 MB
+    with ProgressStore(tmp_path / "b.sqlite3") as fresh:
+        assert fresh.import_attempts(parsed) == len(WEIRD_ANSWERS)
+        assert fresh.attempts() == original
+        assert fresh.summary() == summary
+    # Committed: a new connection sees them, and exports the same attempts again.
+    with ProgressStore(tmp_path / "b.sqlite3") as again:
+        assert again.attempts() == original
+        assert parse_export(again.export_json()) == original
+    with ProgressStore(":memory:") as memory:
+        assert memory.import_attempts(parsed) == len(WEIRD_ANSWERS)
+        assert memory.attempts() == original
+
+
+def test_import_adds_to_existing_attempts(db: Path) -> None:
+    with ProgressStore(db) as store:
+        store.record(make("b", time="2024-05-01T10:00:00Z", answer="already here"))
+        imported = [
+            make("a", time="2024-05-01T09:00:00Z", answer="earlier"),
+            make("c", time="2024-05-01T11:00:00Z", answer="later"),
+        ]
+        assert store.import_attempts(imported) == 2
+        assert [a.answer for a in store.attempts()] == ["earlier", "already here", "later"]
+        assert store.import_attempts([]) == 0
+        assert len(store.attempts()) == 3
+
+
+def test_parse_empty_export() -> None:
+    assert parse_export(NullStore().export_json()) == []
+    with ProgressStore(":memory:") as store:
+        assert parse_export(store.export_json()) == []
+
+
+def test_parse_export_ignores_unknown_fields() -> None:
+    """Newer exports may carry more fields; the attempts still load."""
+    attempt = make(answer="x", time="2024-05-01T09:00:00Z")
+    document = {
+        "format": "skischool-progress",
+        "version": SCHEMA_VERSION,
+        "exported": "2024-05-02T00:00:00+00:00",
+        "device": "phone",
+        "attempts": [{**attempt.to_dict(), "future_field": [1, 2]}],
+    }
+    assert parse_export(json.dumps(document)) == [attempt]
+
+
+def _export_doc(**changes: object) -> dict[str, object]:
+    document: dict[str, object] = {
+        "format": "skischool-progress",
+        "version": SCHEMA_VERSION,
+        "exported": "2024-05-02T00:00:00+00:00",
+        "attempts": [make(time="2024-05-01T09:00:00Z").to_dict()],
+    }
+    document.update(changes)
+    return document
+
+
+def _with_attempt(**changes: object) -> str:
+    record = {**make(time="2024-05-01T09:00:00Z").to_dict(), **changes}
+    return json.dumps(_export_doc(attempts=[make().to_dict(), record]))
+
+
+def _without_field(name: str) -> str:
+    record = make(time="2024-05-01T09:00:00Z").to_dict()
+    del record[name]
+    return json.dumps(_export_doc(attempts=[record]))
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        pytest.param("not json at all", "is not JSON", id="not-json"),
+        pytest.param("", "is not JSON", id="empty"),
+        pytest.param('{"format": "skischool-progress", ', "is not JSON", id="truncated"),
+        pytest.param(None, "is not JSON", id="none"),
+        pytest.param("[]", 'expected an object with "format": "skischool-progress"', id="list"),
+        pytest.param(
+            json.dumps(_export_doc(format="skischool-live-catalogue")),
+            "is not a skischool progress export",
+            id="wrong-format",
+        ),
+        pytest.param(
+            json.dumps({k: v for k, v in _export_doc().items() if k != "format"}),
+            "is not a skischool progress export",
+            id="no-format",
+        ),
+        pytest.param(
+            json.dumps(_export_doc(version=2)),
+            f"export version 2, this skischool understands {SCHEMA_VERSION}",
+            id="newer-version",
+        ),
+        pytest.param(json.dumps(_export_doc(version="1")), "export version '1'", id="version-str"),
+        pytest.param(
+            json.dumps({k: v for k, v in _export_doc().items() if k != "version"}),
+            "export version None",
+            id="no-version",
+        ),
+        pytest.param(
+            json.dumps(_export_doc(version=True)),
+            "export version True",
+            id="version-bool",
+        ),
+        pytest.param(
+            json.dumps(_export_doc(attempts={"0": {}})),
+            'field "attempts" must be a list',
+            id="attempts-object",
+        ),
+        pytest.param(
+            json.dumps({k: v for k, v in _export_doc().items() if k != "attempts"}),
+            'field "attempts" must be a list',
+            id="no-attempts",
+        ),
+        pytest.param(
+            json.dumps(_export_doc(attempts=[make().to_dict(), "ex1,75"])),
+            "attempts[1] must be an object",
+            id="attempt-not-object",
+        ),
+        pytest.param(
+            _with_attempt(score=101),
+            "attempts[1]: score must be between 0 and 100, got 101",
+            id="score-too-high",
+        ),
+        pytest.param(
+            _with_attempt(score="75"), "attempts[1]: score must be an int", id="score-str"
+        ),
+        pytest.param(
+            _with_attempt(score=7.5), "attempts[1]: score must be an int", id="score-float"
+        ),
+        pytest.param(_with_attempt(kind="essay"), "attempts[1]: kind must be one of", id="kind"),
+        pytest.param(_with_attempt(time="yesterday"), "attempts[1]: time is not ISO", id="time"),
+        pytest.param(_with_attempt(answer=None), "attempts[1]: answer must be a str", id="answer"),
+        pytest.param(
+            _without_field("score"), "attempts[0]: not an attempt record", id="missing-score"
+        ),
+    ],
+)
+def test_parse_export_errors_name_source_and_problem(text: str | None, problem: str) -> None:
+    with pytest.raises(ProgressStoreError) as caught:
+        parse_export(text, source="handed-in/ana.json")  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith("handed-in/ana.json: "), message
+    assert problem in message, message
+
+
+def test_parse_export_default_source_is_named() -> None:
+    with pytest.raises(ProgressStoreError, match=r"^progress file: is not JSON"):
+        parse_export("{")
+
+
+def test_import_is_all_or_nothing(db: Path) -> None:
+    """A row refused part-way through rolls back the rows before it, and the store goes on."""
+    with ProgressStore(db) as store:
+        store.record(make(answer="kept", time="2024-05-01T08:00:00Z"))
+        # Another program's trigger refuses one row: a real failure inside the transaction,
+        # after the first rows were already inserted.
+        conn = raw(db)
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON attempts WHEN NEW.exercise = 'boom' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END"
+        )
+        conn.commit()
+        batch = [
+            make("a", answer="one", time="2024-05-01T09:00:00Z"),
+            make("b", answer="two", time="2024-05-01T09:01:00Z"),
+            make("boom", answer="three", time="2024-05-01T09:02:00Z"),
+            make("c", answer="four", time="2024-05-01T09:03:00Z"),
+        ]
+        with pytest.raises(ProgressStoreError, match=rf"{db}.*refused by trigger"):
+            store.import_attempts(batch)
+        assert [a.answer for a in store.attempts()] == ["kept"]
+        assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 1
+        # Not stuck in a transaction: the store still records and imports.
+        conn.execute("DROP TRIGGER refuse")
+        conn.commit()
+        conn.close()
+        store.record(make(answer="after", time="2024-05-01T10:00:00Z"))
+        assert store.import_attempts(batch) == 4
+        assert len(store.attempts()) == 6
+
+
+def test_import_while_locked_raises_and_adds_nothing(db: Path) -> None:
+    store = ProgressStore(db, timeout=0.2)
+    store.record(make(answer="before"))
+    blocker = raw(db)
+    blocker.execute("BEGIN EXCLUSIVE")
+    with pytest.raises(ProgressStoreError, match=rf"{db}.*locked"):
+        store.import_attempts([make(answer="x"), make(answer="y")])
+    blocker.rollback()
+    blocker.close()
+    assert [a.answer for a in store.attempts()] == ["before"]
+    store.close()
+
+
+def test_import_after_close_raises(db: Path) -> None:
+    store = ProgressStore(db)
+    store.close()
+    with pytest.raises(ProgressStoreError, match="closed"):
+        store.import_attempts([make()])
+    with ProgressStore(db) as again:
+        assert again.attempts() == []
+
+
+def test_null_store_import_drops_everything() -> None:
+    store = NullStore()
+    assert store.import_attempts([make(), make("ex2")]) == 0
+    assert store.attempts() == [] and store.summary() == {}
+    assert parse_export(store.export_json()) == []

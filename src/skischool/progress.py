@@ -38,6 +38,7 @@ __all__ = [
     "ProgressWarning",
     "default_path",
     "open_store",
+    "parse_export",
 ]
 
 #: Environment variable naming the progress file, or switching recording off.
@@ -212,6 +213,41 @@ def open_store(path: str | os.PathLike[str] | None = None) -> ProgressStore | Nu
     except ProgressStoreError as exc:
         _warn(f"skischool: progress will not be recorded: {exc}")
         return NullStore(reason=str(exc))
+
+
+def parse_export(text: str, *, source: str = "progress file") -> list[Attempt]:
+    """The attempts of an :meth:`ProgressStore.export_json` document, or a clear error.
+
+    Why strict: this reads a file the learner's browser kept or a learner handed in; a
+    damaged one must be named and explained, never half-imported.
+    """
+    try:
+        document = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise ProgressStoreError(f"{source}: is not JSON ({exc})") from None
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise ProgressStoreError(
+            f"{source}: is not a skischool progress export "
+            f'(expected an object with "format": "{EXPORT_FORMAT}")'
+        )
+    version = document.get("version")
+    if isinstance(version, bool) or version != SCHEMA_VERSION:  # True == 1 in Python
+        raise ProgressStoreError(
+            f"{source}: export version {document.get('version')!r}, this skischool "
+            f"understands {SCHEMA_VERSION}"
+        )
+    records = document.get("attempts")
+    if not isinstance(records, list):
+        raise ProgressStoreError(f'{source}: field "attempts" must be a list')
+    attempts = []
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise ProgressStoreError(f"{source}: attempts[{i}] must be an object")
+        try:
+            attempts.append(Attempt.from_dict(record))
+        except ValueError as exc:
+            raise ProgressStoreError(f"{source}: attempts[{i}]: {exc}") from None
+    return attempts
 
 
 # --------------------------------------------------------------------------------------
@@ -421,6 +457,42 @@ class ProgressStore:
         """All attempts as a JSON document, for download or collection at a workshop."""
         return _export(self.attempts())
 
+    def import_attempts(self, attempts: list[Attempt]) -> int:
+        """Add attempts (e.g. from :func:`parse_export`) in one transaction; returns how many.
+
+        All or nothing: a failure part-way leaves the store as it was, and raises
+        :class:`ProgressStoreError`.
+        """
+        rows = [
+            (
+                a.exercise,
+                a.time,
+                a.score,
+                int(a.passed),
+                a.criteria_met,
+                a.criteria_total,
+                a.kind,
+                a.answer.encode("utf-8", "surrogatepass"),
+                a.learner,
+            )
+            for a in attempts
+        ]
+        try:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    f"INSERT INTO attempts ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", rows
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except (self._sqlite3.Error, UnicodeError) as exc:
+            raise ProgressStoreError(self._describe(exc)) from exc
+        return len(rows)
+
     # -- lifetime -----------------------------------------------------------------------
 
     def close(self) -> None:
@@ -497,6 +569,9 @@ class NullStore:
 
     def export_json(self) -> str:
         return _export([])
+
+    def import_attempts(self, attempts: list[Attempt]) -> int:
+        return 0
 
     def close(self) -> None:
         pass

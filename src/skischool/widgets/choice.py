@@ -62,7 +62,7 @@ class ChoiceExercise(w.VBox):
             icon="check",
             tooltip="Check your answer",
         )
-        self.attempts = w.HTML(attempts_label(0))
+        self.attempts = w.HTML(attempts_label(self.recorder.count))
         self.feedback = w.HTML("")
         self.check_button.on_click(lambda _b: self.check())
         super().__init__(

@@ -23,7 +23,15 @@ class AttemptRecorder:
         self.kind = kind
         self.learner = learner
         self._store = store
-        self.count = 0
+        # Start from what is already saved, so "3 attempts" survives a kernel restart or a
+        # browser reload instead of silently resetting to zero.
+        self.count = self._saved_count()
+
+    def _saved_count(self) -> int:
+        try:
+            return len(self.store.attempts(self.exercise, learner=self.learner))
+        except Exception:  # an unreadable store must not stop the exercise from opening
+            return 0
 
     @property
     def store(self) -> Any:

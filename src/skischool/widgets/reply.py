@@ -48,12 +48,14 @@ class ReplyExercise(w.VBox):
         )
         self.feedback = w.HTML("")
         self.tone = w.HTML("")
-        self.attempts = w.HTML(attempts_label(0))
+        self.attempts = w.HTML(attempts_label(self.recorder.count))
         self.model_button = w.Button(
             description="Show a model reply",
             tooltip="Available after your first attempt",
             layout=w.Layout(display="none"),
         )
+        if self.recorder.count and rubric.model_reply:
+            self.model_button.layout.display = None
         self.model = w.HTML("")
         self._live = Debouncer(LIVE_DELAY, self.update_live)
 
