@@ -450,7 +450,7 @@ def test_download_link_keeps_learner_text_out_of_the_markup(store: MirroredStore
     for fragment in ("<img", "onerror", "alert", "<script", "<b>", "O'Hara", "🎿", "👩"):
         assert fragment not in html
     assert html.count("<") == 2 and html.count(">") == 2, "only the <a> and </a> tags"
-    assert html.count('"') == 6, "only the three attribute values are quoted"
+    assert html.count('"') == 8, "only the four attribute values are quoted"
     assert all(" " <= ch <= "~" for ch in html), "printable ASCII only"
     (back,) = parse_export(decoded_download(html))
     assert back.answer == HOSTILE and back.learner == '<b>Ana</b> "O\'Hara" 👩🏽‍💻'

@@ -106,7 +106,8 @@ def download_link_html(export_json: str, *, name: str = DOWNLOAD_NAME) -> str:
     """
     payload = base64.b64encode(export_json.encode("utf-8")).decode("ascii")
     return (
-        f'<a class="ss-download" download="{html.escape(name)}" '
+        f'<a class="ss-download" style="color:#175cd3;text-decoration:underline" '
+        f'download="{html.escape(name)}" '
         f'href="data:application/json;charset=utf-8;base64,{payload}">'
         "Download my progress</a>"
     )

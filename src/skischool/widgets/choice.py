@@ -60,6 +60,7 @@ class ChoiceExercise(w.VBox):
             description="Check my answer",
             button_style="primary",
             icon="check",
+            layout=w.Layout(width="auto", min_width="9em"),  # the label must never be cut off
             tooltip="Check your answer",
         )
         self.attempts = w.HTML(attempts_label(self.recorder.count))

@@ -44,6 +44,7 @@ class ReplyExercise(w.VBox):
             description="Check my post" if writes_post else "Check my reply",
             button_style="primary",
             icon="check",
+            layout=w.Layout(width="auto", min_width="9em"),  # the label must never be cut off
             tooltip="Check your reply against the rubric",
         )
         self.feedback = w.HTML("")
