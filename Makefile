@@ -23,5 +23,5 @@ vendor:     ## copy widget/RequireJS/MathJax files from node_modules into book/_
 clean:      ## remove _build/ and book/_vendor/
 	bash scripts/clean.sh
 
-distclean:  ## clean, and remove .venv/ and node_modules/
+distclean:  ## clean, and remove .venv/, node_modules/ and .cache/
 	bash scripts/clean.sh --all

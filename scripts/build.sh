@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the book into _build/html, failing on any warning.
+# Build the book into _build/html, failing on any warning, then its practice room (_build/html/lite).
 #   bash scripts/build.sh [extra jupyter-book options, e.g. --path-output DIR]
 # Runs the python/node/vendor setup steps first (fast when already done) unless the caller has
 # already run scripts/setup.sh and exported SKISCHOOL_SETUP_DONE=1.
@@ -45,6 +45,11 @@ if [[ "${CI:-}" == true || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; the
 fi
 log "build: jupyter-book build . ${full[*]} -W -n --keep-going $*"
 rm -f "$stamp"
-"$VENV/bin/jupyter-book" build "$ROOT" "${full[@]}" -W -n --keep-going "$@"
+# The pages show each widget as a first-time learner sees it: never the builder's own attempts.
+SKISCHOOL_PROGRESS=off "$VENV/bin/jupyter-book" build "$ROOT" "${full[@]}" -W -n --keep-going "$@"
 mkdir -p "$(dirname "$stamp")"
 printf '%s\n' "$want" >"$stamp"
+
+# The practice room: a JupyterLite site at _build/html/lite/ that the "Practise live" buttons open.
+# It has its own up-to-date check (scripts/build_lite.py), so an unchanged site costs a second.
+"$PY" "$ROOT/scripts/build_lite.py" --output "$out/_build/html/lite"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Remove generated files: _build/ and book/_vendor/.
-#   bash scripts/clean.sh --all   also removes .venv/ and node_modules/
+#   bash scripts/clean.sh --all   also removes .venv/, node_modules/ and .cache/ (downloaded wheels)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -8,6 +8,6 @@ cd "$ROOT"
 rm -rf _build book/_vendor
 log "clean: removed _build/ and book/_vendor/"
 if [[ "${1:-}" == --all ]]; then
-  rm -rf .venv node_modules
-  log "clean: removed .venv/ and node_modules/"
+  rm -rf .venv node_modules .cache
+  log "clean: removed .venv/, node_modules/ and .cache/"
 fi

@@ -1,0 +1,423 @@
+"""Build the live practice room: a JupyterLite site inside the built book, fully offline.
+
+    python scripts/build_lite.py --output _build/html/lite
+
+What goes in (all from the package registries, at build time; nothing from a CDN at run time):
+
+* ``lite/`` (this repo): ``jupyter-lite.json`` (PyPI fallback off) and the practice-room page
+  (``practise.html``/``.js``/``.css``) that the book's "Practise live" buttons open;
+* Pyodide's core files from the npm package ``pyodide`` (node_modules, pinned in package.json);
+* the pure-Python wheels the kernel loads at start-up, at the exact versions Pyodide's lock
+  names, downloaded once from PyPI into ``.cache/lite`` with their ``sha256`` written into a
+  copy of the lock;
+* the lite ``pypi/`` index: ipywidgets, comm and jupyterlab_widgets at the versions installed in
+  .venv (so the widgets' Python and JavaScript halves match), and the engine's own wheel;
+* the contents (the learner's drive): for every exercise page and checkpoint in ``_toc.yml`` a
+  notebook, its rubrics compiled to JSON, and ``exercises/catalogue.json``.
+
+Why a script and not jupyterlite-sphinx: the site must be assembled from vendored files in an
+exact layout (local Pyodide, rewritten lock, wheels) and checked afterwards; doing it here keeps
+every step visible and testable, and the Sphinx build untouched.
+
+The build is skipped when nothing that goes in has changed (``--force`` rebuilds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LITE_SRC = ROOT / "lite"
+PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
+CACHE = ROOT / ".cache" / "lite"
+#: Core files of the npm package that JupyterLite's kernel loads (the rest is docs and maps).
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.js",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+    "package.json",
+)
+#: What the Pyodide kernel loads before the first cell runs (see its worker: micropip, then
+#: piplite installs ipython and jedi); their dependencies are followed through the lock.
+KERNEL_START = ("micropip", "packaging", "ipython", "jedi", "parso")
+#: Installed by the first cell with %pip, from the lite pypi/ folder; versions from .venv.
+PIPLITE_WHEELS = ("ipywidgets", "comm", "jupyterlab_widgets")
+INSTALL_LINE = "%pip install -q skischool ipywidgets"
+EXERCISE_CALL = re.compile(r'^exercise\("([^"]+)\.ya?ml"\)', re.M)
+
+
+class LiteBuildError(RuntimeError):
+    """A step of the lite build failed; the message says which and what to do."""
+
+
+def log(message: str) -> None:
+    print(f"[skischool] lite: {message}", flush=True)
+
+
+# --- the exercise pages ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """An exercise page (or checkpoint) of the book, as the lite site needs it."""
+
+    id: str  # "green-circle/03-spot-the-outsider"
+    source: Path
+    title: str
+    level: str  # the toc caption: "Level 2 · Green Circle"
+    rubrics: tuple[str, ...]  # rubric file stems, in page order
+    headings: tuple[str, ...]  # the heading above each exercise call ("" if none)
+
+
+def exercise_pages(root: Path = ROOT) -> list[Page]:
+    """Every exercise page of ``_toc.yml``, in book order (levels, then page names)."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages: list[Page] = []
+    for part in toc.get("parts", []):
+        caption = str(part.get("caption", ""))
+        for chapter in part.get("chapters", []):
+            for entry in chapter.get("sections", []) or []:
+                for doc in _expand(root, entry):
+                    if doc.startswith("exercises/"):
+                        pages.append(_read_page(root, doc, caption))
+    if not pages:
+        raise LiteBuildError(f"{root / '_toc.yml'}: lists no exercises/ pages")
+    return pages
+
+
+def _expand(root: Path, entry: dict[str, str]) -> list[str]:
+    if "file" in entry:
+        return [entry["file"]]
+    if "glob" in entry:
+        return sorted(
+            p.relative_to(root).with_suffix("").as_posix() for p in root.glob(entry["glob"] + ".md")
+        )
+    return []
+
+
+def _read_page(root: Path, doc: str, caption: str) -> Page:
+    source = root / f"{doc}.md"
+    text = source.read_text(encoding="utf-8")
+    title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), "")
+    if not title:
+        raise LiteBuildError(f"{source}: has no '# ' heading to use as the exercise title")
+    rubrics: list[str] = []
+    headings: list[str] = []
+    heading = ""
+    for line in text.splitlines():
+        if line.startswith("#") and not line.startswith("# ") and line.lstrip("#").startswith(" "):
+            heading = line.lstrip("#").strip()
+        match = EXERCISE_CALL.match(line)
+        if match:
+            rubrics.append(match.group(1))
+            headings.append(heading)
+    if not rubrics:
+        raise LiteBuildError(f'{source}: no exercise("….yaml") call found')
+    page_id = doc.removeprefix("exercises/")
+    return Page(page_id, source, title, caption, tuple(rubrics), tuple(headings))
+
+
+# --- contents: notebooks, rubrics, catalogue --------------------------------------------------
+
+
+def _cell(kind: str, source: str, **extra: object) -> dict[str, object]:
+    cell: dict[str, object] = {"cell_type": kind, "metadata": {}, "source": source, **extra}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    return cell
+
+
+def notebook(page: Page) -> dict[str, object]:
+    """A plain notebook for the page: no MyST markup, which JupyterLab would show raw."""
+    depth = page.id.count("/") + 1
+    book = "../" * (depth + 1) + f"exercises/{page.id}.html"
+    cells = [
+        _cell(
+            "markdown",
+            f"# {page.title}\n\n*{page.level}.* This is the live version of "
+            f"[the exercise page in the book]({book}), running in your browser. "
+            "Run the cells from the top (Shift+Enter); your attempts are saved in this browser.",
+        ),
+        _cell("code", INSTALL_LINE + "\nfrom skischool import exercise"),
+    ]
+    for stem, heading in zip(page.rubrics, page.headings, strict=True):
+        if heading and len(page.rubrics) > 1:
+            cells.append(_cell("markdown", f"## {heading}"))
+        cells.append(_cell("code", f'exercise("{stem}.json")'))
+    return {
+        "cells": cells,
+        "metadata": {
+            # The Pyodide kernel is called "python" in JupyterLite ("python3" finds no kernel).
+            "kernelspec": {
+                "display_name": "Python (Pyodide)",
+                "language": "python",
+                "name": "python",
+            },
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def write_contents(pages: list[Page], content: Path) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    from skischool.situations import compile_yaml
+
+    entries = []
+    for page in pages:
+        folder = content / "exercises" / page.id.split("/")[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = page.id.split("/")[1]
+        (folder / f"{stem}.ipynb").write_text(
+            json.dumps(notebook(page), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        for rubric in page.rubrics:
+            src = page.source.parent / f"{rubric}.yaml"
+            if not src.is_file():
+                raise LiteBuildError(f"{page.source}: names {rubric}.yaml, which does not exist")
+            (folder / f"{rubric}.json").write_text(compile_yaml(src), encoding="utf-8")
+        entries.append(
+            {
+                "id": page.id,
+                "title": page.title,
+                "level": page.level,
+                "rubrics": [f"{page.id.split('/')[0]}/{r}.json" for r in page.rubrics],
+                "page": f"../exercises/{page.id}.html",
+            }
+        )
+    catalogue = {"format": "skischool-live-catalogue", "version": 1, "exercises": entries}
+    (content / "exercises" / "catalogue.json").write_text(
+        json.dumps(catalogue, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+# --- wheels and Pyodide ---------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _pip(*args: str) -> None:
+    cmd = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise LiteBuildError(f"{' '.join(cmd)} failed:\n{proc.stdout}{proc.stderr}")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def cached_wheel(name: str, version: str, python: str | None = None) -> Path:
+    """A pure-Python wheel from PyPI, downloaded once into .cache/lite."""
+    folder = CACHE / "wheels"
+    folder.mkdir(parents=True, exist_ok=True)
+    norm = re.sub(r"[-_.]+", "_", name).lower()
+    for wheel in folder.glob("*.whl"):
+        parts = wheel.name.split("-")
+        if re.sub(r"[-_.]+", "_", parts[0]).lower() == norm and parts[1] == version:
+            return wheel
+    log(f"downloading {name}=={version} from PyPI (once; cached in {folder.relative_to(ROOT)})")
+    extra = ["--python-version", python] if python else []
+    _pip(
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        *extra,
+        "-d",
+        str(folder),
+        f"{name}=={version}",
+    )
+    return cached_wheel(name, version, python)
+
+
+def vendor_pyodide(static: Path) -> int:
+    """Pyodide from npm plus its kernel-start wheels; returns how many wheels were added."""
+    missing = [f for f in PYODIDE_FILES if not (PYODIDE_NPM / f).is_file()]
+    if missing:
+        raise LiteBuildError(
+            f"{PYODIDE_NPM}: missing {', '.join(missing)}; run 'npm ci' (scripts/setup.sh does)"
+        )
+    dest = static / "pyodide"
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_FILES:
+        shutil.copy2(PYODIDE_NPM / name, dest / name)
+    lock = json.loads((dest / "pyodide-lock.json").read_text(encoding="utf-8"))
+    packages = lock["packages"]
+    # Dependencies are spelled as in their metadata ("prompt_toolkit"), keys normalised.
+    by_norm = {_norm(key): key for key in packages}
+    python = ".".join(lock["info"]["python"].split(".")[:2])
+    needed: set[str] = set()
+    todo = list(KERNEL_START)
+    while todo:
+        wanted = todo.pop()
+        name = by_norm.get(_norm(wanted), "")
+        if not name:
+            raise LiteBuildError(f"pyodide-lock.json lacks a package the kernel needs: {wanted!r}")
+        if name in needed:
+            continue
+        needed.add(name)
+        todo.extend(packages[name].get("depends", []))
+    for name in sorted(needed):
+        entry = packages[name]
+        if not entry["file_name"].endswith("-none-any.whl"):
+            raise LiteBuildError(
+                f"{name}: {entry['file_name']} is not a pure-Python wheel, so it cannot come "
+                "from PyPI; it would have to come from Pyodide's CDN, which the site must not use"
+            )
+        wheel = cached_wheel(name, entry["version"], python)
+        shutil.copy2(wheel, dest / wheel.name)
+        entry["file_name"] = wheel.name
+        entry["sha256"] = _sha256(wheel)
+    (dest / "pyodide-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    return len(needed)
+
+
+def engine_wheel(folder: Path) -> Path:
+    """Build the engine's wheel from a copy of the source, leaving no build/ in the repo."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src"
+        shutil.copytree(ROOT / "src", src / "src", ignore=shutil.ignore_patterns("__pycache__"))
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(ROOT / name, src / name)
+        _pip("wheel", "--no-deps", "-q", "-w", str(folder), str(src))
+    wheels = sorted(folder.glob("skischool-*.whl"))
+    if len(wheels) != 1:
+        raise LiteBuildError(f"expected one skischool wheel in {folder}, found {wheels}")
+    return wheels[0]
+
+
+def piplite_wheels(pypi: Path) -> list[Path]:
+    pypi.mkdir(parents=True, exist_ok=True)
+    wheels = [engine_wheel(pypi)]
+    for name in PIPLITE_WHEELS:
+        wheel = cached_wheel(name, metadata.version(name))
+        shutil.copy2(wheel, pypi / wheel.name)
+        wheels.append(pypi / wheel.name)
+    return wheels
+
+
+# --- the whole site ---------------------------------------------------------------------------
+
+
+def inputs_hash() -> str:
+    """Everything the site is made from; unchanged hash means the last build still stands."""
+    digest = hashlib.sha256()
+    files = [
+        ROOT / "_toc.yml",
+        ROOT / "package-lock.json",
+        ROOT / "requirements.txt",
+        Path(__file__),
+    ]
+    for folder in (ROOT / "src" / "skischool", ROOT / "exercises", LITE_SRC):
+        files += sorted(
+            p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        )
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def build(output: Path, *, force: bool = False) -> None:
+    stamp = output / ".skischool-inputs.sha256"
+    want = inputs_hash()
+    if not force and stamp.is_file() and stamp.read_text().strip() == want:
+        log(f"{output} is up to date")
+        return
+    pages = exercise_pages()
+    jupyter = Path(sys.executable).parent / "jupyter"
+    with tempfile.TemporaryDirectory(prefix="skischool-lite-") as tmp:
+        work = Path(tmp)
+        lite_dir = work / "lite"
+        lite_dir.mkdir()
+        for config in LITE_SRC.rglob("jupyter-lite.json"):  # the site's, and per app (repl/)
+            target = lite_dir / config.relative_to(LITE_SRC)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(config, target)
+        n_kernel = vendor_pyodide(lite_dir / "static")
+        wheels = piplite_wheels(lite_dir / "pypi")
+        content = work / "content"
+        write_contents(pages, content)
+        log(
+            f"{len(pages)} exercise pages, {n_kernel} kernel wheels, "
+            f"{len(wheels)} piplite wheels; running jupyter lite build"
+        )
+        staged = work / "out"
+        cmd = [
+            str(jupyter), "lite", "build",
+            "--lite-dir", str(lite_dir),
+            "--contents", str(content),
+            "--output-dir", str(staged),
+            "--no-sourcemaps",
+            "--no-unused-shared-packages",
+        ]  # fmt: skip
+        # A cached task database can silently drop the local pyodideUrl: always start clean.
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise LiteBuildError(f"jupyter lite build failed:\n{proc.stdout}{proc.stderr}")
+        for name in ("practise.html", "practise.js", "practise.css"):
+            shutil.copy2(LITE_SRC / name, staged / name)
+        check_site(staged)
+        if output.exists():
+            shutil.rmtree(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(staged), str(output))
+    stamp.write_text(want + "\n")
+    log(f"built {output} ({du(output) / 1e6:.1f} MB)")
+
+
+def check_site(site: Path) -> None:
+    """Refuse a site that would reach for a CDN: Pyodide must be local, PyPI fallback off."""
+    config = json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))
+    settings = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"
+    ]
+    url = settings.get("pyodideUrl", "")
+    if not url.startswith("./") or not (site / url).is_file():
+        raise LiteBuildError(
+            f"pyodideUrl is {url!r}, not the local copy: the kernel would use a CDN"
+        )
+    if settings.get("disablePyPIFallback") is not True:
+        raise LiteBuildError("disablePyPIFallback is not true: piplite could fall back to PyPI")
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--output", type=Path, default=ROOT / "_build" / "html" / "lite")
+    parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    args = parser.parse_args(argv)
+    try:
+        build(args.output.resolve(), force=args.force)
+    except LiteBuildError as exc:
+        print(f"[skischool] lite: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUTF8", "1")
+    raise SystemExit(main())
