@@ -128,19 +128,30 @@ def parse_page(path: Path) -> PageParser:
     return parser
 
 
+# The practice room (lite/) is a JupyterLab build whose bundles name CDNs as defaults it never
+# uses here; its offline proof is the browser test (tests/test_live_browser.py) plus the checks
+# on its configuration in tests/test_build_lite.py. Our own page in it is checked here too.
+LITE_OWN = {"lite/practise.html", "lite/practise.css"}
+
+
+def _ours(site: Path, path: Path) -> bool:
+    rel = path.relative_to(site)
+    return rel.parts[0] != "lite" or rel.as_posix() in LITE_OWN
+
+
 def pages(site: Path) -> list[Path]:
     """Every HTML page of the site (not the theme's template snippets under _static/)."""
     found = [
         p
         for p in sorted(site.rglob("*.html"))
-        if p.relative_to(site).parts[0] not in {"_static", "_sources", "_images"}
+        if p.relative_to(site).parts[0] not in {"_static", "_sources", "_images"} and _ours(site, p)
     ]
     assert found, f"no HTML pages under {site}"
     return found
 
 
 def css_files(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.css"))
+    return [p for p in sorted(site.rglob("*.css")) if _ours(site, p)]
 
 
 def css_refs(css: str) -> list[str]:
