@@ -154,7 +154,8 @@ def notebook(page: Page) -> dict[str, object]:
             f"[the exercise page in the book]({book}), running in your browser. "
             "Run the cells from the top (Shift+Enter); your attempts are saved in this browser.",
         ),
-        _cell("code", INSTALL_LINE + "\nfrom skischool import exercise"),
+        # skischool.live.exercise saves attempts where the practice room does (browser storage).
+        _cell("code", INSTALL_LINE + "\nfrom skischool.live import exercise"),
     ]
     for stem, heading in zip(page.rubrics, page.headings, strict=True):
         if heading and len(page.rubrics) > 1:

@@ -823,3 +823,33 @@ def test_start_with_a_missing_catalogue_names_it(tmp_path: Path) -> None:
     path = tmp_path / "exercises" / "catalogue.json"
     with pytest.raises(CatalogueError, match=re.escape(str(path))):
         skischool.live.start(FIRST, catalogue=path, progress=tmp_path / "p.json")
+
+
+# -- two tabs, one mirror ----------------------------------------------------------------------
+
+
+def test_two_tabs_saving_the_same_mirror_lose_nothing(mirror: Path) -> None:
+    """A notebook tab and the room (or two rooms) each have their own Python and store."""
+    first, second = MirroredStore(mirror), MirroredStore(mirror)
+    a, b, c = make(answer="from tab one"), make(answer="from tab two"), make(answer="one again")
+    first.record(a)
+    second.record(b)  # second never saw `a` in memory, but must not drop it from the file
+    first.record(c)
+    saved = parse_export(mirror.read_text(encoding="utf-8"))
+    assert sorted(x.answer for x in saved) == ["from tab one", "from tab two", "one again"]
+    assert len(first.attempts()) == 3  # and the first tab now counts the second tab's attempt
+
+
+def test_browser_store_is_shared_by_every_exercise(tmp_path: Path) -> None:
+    progress = tmp_path / "drive" / "p.json"
+    store = skischool.live.browser_store(progress)
+    assert skischool.live.browser_store(progress) is store
+    rubric = EXERCISES / "bunny-hill" / "01-first-reply.yaml"
+    widget = skischool.live.exercise(rubric, progress=progress)
+    assert isinstance(widget, ReplyExercise)
+    widget.text.value = "Please DM us"
+    widget.check_button.click()
+    (saved,) = parse_export(progress.read_text(encoding="utf-8"))
+    assert saved.answer == "Please DM us"
+    again = skischool.live.exercise(rubric, progress=progress)
+    assert again.recorder.count == 1  # a second widget for the same rubric sees the attempt

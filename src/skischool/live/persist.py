@@ -36,29 +36,49 @@ class MirroredStore:
         self.restore_problem = ""
         self._restore()
 
-    def _restore(self) -> None:
+    def _read_mirror(self) -> list[Attempt]:
+        """The attempts in the mirror file ([] if there is none); damage raises ProgressStoreError."""
         try:
             data = self.mirror.read_bytes()
         except FileNotFoundError:
-            return
+            return []
         except OSError as exc:
-            self.restore_problem = f"{self.mirror}: could not be read ({exc})"
-            return
+            raise ProgressStoreError(f"{self.mirror}: could not be read ({exc})") from None
         try:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise ProgressStoreError(f"{self.mirror}: is not UTF-8 text ({exc})") from None
-            self.inner.import_attempts(parse_export(text, source=str(self.mirror)))
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProgressStoreError(f"{self.mirror}: is not UTF-8 text ({exc})") from None
+        return parse_export(text, source=str(self.mirror))
+
+    def _restore(self) -> None:
+        try:
+            self.inner.import_attempts(self._read_mirror())
         except ProgressStoreError as exc:
-            # Keep the damaged file for a person to look at; start afresh beside it.
             self.restore_problem = str(exc)
+            if not self.mirror.is_file():
+                return  # unreadable, not damaged: leave it be
+            # Keep the damaged file for a person to look at; start afresh beside it.
             aside = self.mirror.with_name(self.mirror.name + ".damaged")
             try:
                 self.mirror.replace(aside)
                 self.restore_problem += f" (kept as {aside.name})"
             except OSError:
                 pass
+
+    def _merge_others(self) -> None:
+        """Take in attempts another tab (a notebook, a second room) saved since we last looked.
+
+        Each tab's Python has its own in-memory store and all write the same mirror, so
+        without this the last tab to save would silently drop the others' attempts.
+        """
+        try:
+            theirs = self._read_mirror()
+        except ProgressStoreError:
+            return
+        ours = {_key(a) for a in self.inner.attempts()}
+        new = [a for a in theirs if _key(a) not in ours]
+        if new:
+            self.inner.import_attempts(new)
 
     def record(self, attempt: Attempt) -> None:
         self.inner.record(attempt)
@@ -68,6 +88,7 @@ class MirroredStore:
 
     def save(self) -> None:
         """Write the whole export to the mirror; warn (never raise) if the browser refuses."""
+        self._merge_others()
         text = self.inner.export_json()
         tmp = self.mirror.with_name(self.mirror.name + ".tmp")
         try:
@@ -97,6 +118,10 @@ class MirroredStore:
 
     def close(self) -> None:
         self.inner.close()
+
+
+def _key(attempt: Attempt) -> tuple[object, ...]:
+    return tuple(attempt.to_dict().values())
 
 
 def download_link_html(export_json: str, *, name: str = DOWNLOAD_NAME) -> str:
