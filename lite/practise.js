@@ -90,7 +90,10 @@
       ".jp-InputPrompt, .jp-OutputPrompt { display: none !important; }" +
       '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"] { display: none; }' +
       ".jp-CodeConsole-promptCell, .jp-ConsolePanel > .jp-Toolbar { display: none !important; }" +
-      ".jp-CodeConsole-content { padding: 0 1em; }";
+      ".jp-CodeConsole-content { padding: 0 1em; }" +
+      // JupyterLab positions its panels itself, so hidden parts leave their space: make it blank.
+      ".jp-ConsolePanel, .jp-CodeConsole-input { background: #fff !important; border: 0 !important; }" +
+      ".jp-CodeConsole-split > .lm-SplitPanel-handle { display: none !important; }";
     doc.head.appendChild(style);
     state.styled = true;
   }

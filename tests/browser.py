@@ -117,19 +117,28 @@ def is_local(url: str) -> bool:
     return parts.scheme in LOCAL_SCHEMES or parts.hostname == "127.0.0.1"
 
 
+def new_context(browser: Any, **options: Any) -> tuple[Any, Watch]:
+    """A fresh context (new profile: empty cache and storage) whose outside requests are recorded.
+
+    Use this for a second context while a :func:`browser_context` is open: Playwright's sync
+    API allows only one running instance per thread.
+    """
+    watch = Watch()
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    context.on("request", lambda r: None if is_local(r.url) else watch.outside.append(r.url))
+    context.on("page", watch.attach)
+    return context, watch
+
+
 @contextmanager
 def browser_context(**options: Any) -> Iterator[tuple[Any, Watch]]:
-    """A fresh Chromium context (new profile) whose outside requests are recorded."""
+    """Debian's Chromium, offline, and a fresh context in it; both closed afterwards."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
-    watch = Watch()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=FLAGS)
-        context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
-
-        context.on("request", lambda r: None if is_local(r.url) else watch.outside.append(r.url))
-        context.on("page", watch.attach)
+        context, watch = new_context(browser, **options)
         try:
             yield context, watch
         finally:

@@ -29,7 +29,7 @@ import pytest
 from skischool import load_rubric
 from skischool.model import ChoiceRubric, ReplyRubric
 
-from .browser import Watch, browser_context, serve
+from .browser import Watch, browser_context, new_context, serve
 from .conftest import ROOT
 from .test_book import pages
 
@@ -310,3 +310,40 @@ def test_the_practice_room_stayed_offline_and_error_free(live: Live) -> None:
     assert live.watch.page_errors == []
     assert unexpected_404s(live.watch) == []
     assert live.watch.dialogs == []
+
+
+def test_notebook_view_runs_the_exercise_and_shares_progress_with_the_room(live: Live) -> None:
+    """The room's "Open as a notebook" view: same engine, same progress file.
+
+    A new profile in the same browser, so the progress seen at the end is this test's alone.
+    """
+    base_url = live.base_url
+    page_id = REPLY_PAGE.removeprefix("exercises/")
+    context, watch = new_context(live.context.browser)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}lite/notebooks/index.html?path=exercises/{page_id}.ipynb")
+        page.wait_for_selector(".jp-Notebook", timeout=60_000)
+        page.wait_for_timeout(2_000)  # let the kernel connect before asking it to run
+        page.click("text=Run")
+        page.click("text=Run All Cells")
+        widget = page.locator(".ss-exercise").first
+        widget.wait_for(timeout=START_TIMEOUT_MS)
+        text = "Please DM us."
+        widget.locator("textarea").fill(text)
+        widget.locator("button", has_text="Check").click()
+        widget.locator(".ss-attempts", has_text="1 attempt").wait_for(timeout=30_000)
+        assert reply_rubric().check(text).summary in widget.inner_text()
+        shot(page, "11-notebook-view")
+
+        room = context.new_page()
+        room.goto(f"{base_url}lite/practise.html#{page_id}")
+        room.wait_for_selector("body[data-live=ready]", timeout=START_TIMEOUT_MS)
+        progress = room.frame_locator("#room").locator(".ss-room .ss-progress")
+        assert "Saved in this browser: 1 attempt at 1 exercise" in progress.inner_text()
+        shot(room, "12-room-after-notebook")
+    finally:
+        context.close()
+    assert watch.outside == []
+    assert unexpected_console_errors(watch) == []
+    assert watch.page_errors == []
