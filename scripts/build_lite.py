@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -200,7 +199,6 @@ def write_contents(pages: list[Page], content: Path) -> None:
                 "title": page.title,
                 "level": page.level,
                 "rubrics": [f"{page.id.split('/')[0]}/{r}.json" for r in page.rubrics],
-                "page": f"../exercises/{page.id}.html",
             }
         )
     catalogue = {"format": "skischool-live-catalogue", "version": 1, "exercises": entries}
@@ -336,6 +334,8 @@ def inputs_hash() -> str:
     for path in files:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(sys.version.encode())
+    for name in PIPLITE_WHEELS:  # ranges in requirements.txt: the installed version counts
+        digest.update(f"{name}=={metadata.version(name)}".encode())
     return digest.hexdigest()
 
 
@@ -420,5 +420,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONUTF8", "1")
     raise SystemExit(main())

@@ -70,7 +70,6 @@ def entries() -> list[dict[str, Any]]:
             "title": "Your first reply",
             "level": "Level 1 · Bunny Hill",
             "rubrics": ["bunny-hill/01-first-reply.json"],
-            "page": "../exercises/bunny-hill/01-first-reply.html",
         },
         {
             "id": SECOND,
@@ -83,7 +82,6 @@ def entries() -> list[dict[str, Any]]:
             "title": "Checkpoint",
             "level": "Level 1 · Bunny Hill",
             "rubrics": ["bunny-hill/checkpoint-q1.json", "bunny-hill/checkpoint-reply.json"],
-            "page": "../exercises/bunny-hill/checkpoint.html",
         },
     ]
 
@@ -157,9 +155,7 @@ def test_catalogue_loads_entries_in_order(catalogue_path: Path, lite_site: Path)
         "Your first reply",
         "Level 1 · Bunny Hill",
         ("bunny-hill/01-first-reply.json",),
-        "../exercises/bunny-hill/01-first-reply.html",
     )
-    assert second.page == "", "page is optional"
     assert checkpoint.rubrics == (
         "bunny-hill/checkpoint-q1.json",
         "bunny-hill/checkpoint-reply.json",
@@ -233,7 +229,6 @@ CATALOGUE_ERRORS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         _set_entry("rubrics", ["bunny-hill/ok.json", "bunny-hill/../../secret.json"]),
         'exercises[0]: field "rubrics" must hold relative paths inside the site',
     ),
-    ("page-not-string", _set_entry("page", None), 'exercises[0]: field "page" must be a string'),
     ("duplicate-ids", _duplicate, f"exercise id {FIRST!r} appears twice"),
 ]
 

@@ -20,7 +20,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +120,6 @@ class Live:
     base_url: str
     cold_start_s: float
     loading_text: str
-    figures: dict[str, float] = field(default_factory=dict)
 
     @property
     def frame(self) -> Any:

@@ -19,13 +19,8 @@ from the internet. Without Chromium the tests skip, except under CI (``CI=true``
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
 import struct
 import subprocess
-import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from .browser import chromium_path, serve
 from .conftest import ROOT, Build
 
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -155,11 +151,6 @@ def test_png_reader_decodes_and_unfilters() -> None:
 # --- serving the site and driving Chromium ----------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def built(book_build: Build) -> Path:
     """The built site; the pages these tests need must exist even if the build warned."""
@@ -174,28 +165,13 @@ def built(book_build: Build) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(built: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(built) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = shutil.which("chromium") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-    )
-    if not found:
-        reason = "Chromium is not installed (apt-get install chromium; scripts/setup.sh does it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; the browser tests must run in CI", pytrace=False)
-        pytest.skip(reason)
-    return found
+    return chromium_path()
 
 
 def run_chromium(chromium: str, tmp: Path, *args: str, size: tuple[int, int] = (1280, 1400)) -> str:

@@ -33,7 +33,6 @@ class LiveExercise:
     title: str  # the page's heading
     level: str  # "Level 2 · Green Circle"
     rubrics: tuple[str, ...]  # compiled rubric files, relative to the catalogue's folder
-    page: str = ""  # the book page, relative to the practice room
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,4 @@ def _entry(path: Path, i: int, entry: object) -> LiveExercise:
         raise CatalogueError(f'{where}: field "rubrics" must be a non-empty list of paths')
     if any(r.startswith("/") or ".." in Path(r).parts for r in rubrics):
         raise CatalogueError(f'{where}: field "rubrics" must hold relative paths inside the site')
-    page = entry.get("page", "")
-    if not isinstance(page, str):
-        raise CatalogueError(f'{where}: field "page" must be a string')
-    return LiveExercise(entry["id"], entry["title"], entry["level"], tuple(rubrics), page)
+    return LiveExercise(entry["id"], entry["title"], entry["level"], tuple(rubrics))
