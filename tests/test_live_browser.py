@@ -55,9 +55,6 @@ ALLOWED_CONSOLE_ERRORS: list[tuple[str, str]] = [
     # and the drive of a static site has none for most of them; JupyterLite logs "don't worry,
     # nothing's broken" for each. The resource 404 itself shows up as a console error.
     (r"Failed to load resource: the server responded with a status of 404", "drive index"),
-    # The book theme (pydata-sphinx-theme) logs this as an error on the first page a brand-new
-    # browser profile opens: no light/dark choice is stored yet, and it falls back to "auto".
-    (r"Got invalid theme mode: \. Resetting to auto\.", "theme, fresh profile"),
 ]
 # 404s that are expected for the same reason (paths under the JupyterLite drive API).
 ALLOWED_404 = re.compile(r"/lite/api/contents/.*/all\.json$|/lite/api/contents/all\.json$")
