@@ -225,15 +225,21 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _cached(folder: Path, name: str, version: str) -> Path | None:
+    for wheel in folder.glob("*.whl"):
+        parts = wheel.name.split("-")
+        if _norm(parts[0]) == _norm(name) and parts[1] == version:
+            return wheel
+    return None
+
+
 def cached_wheel(name: str, version: str, python: str | None = None) -> Path:
     """A pure-Python wheel from PyPI, downloaded once into .cache/lite."""
     folder = CACHE / "wheels"
     folder.mkdir(parents=True, exist_ok=True)
-    norm = re.sub(r"[-_.]+", "_", name).lower()
-    for wheel in folder.glob("*.whl"):
-        parts = wheel.name.split("-")
-        if re.sub(r"[-_.]+", "_", parts[0]).lower() == norm and parts[1] == version:
-            return wheel
+    wheel = _cached(folder, name, version)
+    if wheel is not None:
+        return wheel
     log(f"downloading {name}=={version} from PyPI (once; cached in {folder.relative_to(ROOT)})")
     extra = ["--python-version", python] if python else []
     _pip(
@@ -245,7 +251,10 @@ def cached_wheel(name: str, version: str, python: str | None = None) -> Path:
         str(folder),
         f"{name}=={version}",
     )
-    return cached_wheel(name, version, python)
+    wheel = _cached(folder, name, version)
+    if wheel is None:
+        raise LiteBuildError(f"pip downloaded no wheel named {name}-{version}-*.whl into {folder}")
+    return wheel
 
 
 def vendor_pyodide(static: Path) -> int:

@@ -233,8 +233,7 @@ def parse_export(text: str, *, source: str = "progress file") -> list[Attempt]:
     version = document.get("version")
     if isinstance(version, bool) or version != SCHEMA_VERSION:  # True == 1 in Python
         raise ProgressStoreError(
-            f"{source}: export version {document.get('version')!r}, this skischool "
-            f"understands {SCHEMA_VERSION}"
+            f"{source}: export version {version!r}, this skischool understands {SCHEMA_VERSION}"
         )
     records = document.get("attempts")
     if not isinstance(records, list):
@@ -393,17 +392,7 @@ class ProgressStore:
         sqlite3 = self._sqlite3
         try:
             conn = self._connection()
-            row = (
-                attempt.exercise,
-                attempt.time,
-                attempt.score,
-                int(attempt.passed),
-                attempt.criteria_met,
-                attempt.criteria_total,
-                attempt.kind,
-                attempt.answer.encode("utf-8", "surrogatepass"),
-                attempt.learner,
-            )
+            row = _row(attempt)
             # IMMEDIATE takes the write lock up front, so waiting for another notebook
             # goes through the busy timeout instead of failing with SQLITE_BUSY later.
             conn.execute("BEGIN IMMEDIATE")
@@ -463,21 +452,8 @@ class ProgressStore:
         All or nothing: a failure part-way leaves the store as it was, and raises
         :class:`ProgressStoreError`.
         """
-        rows = [
-            (
-                a.exercise,
-                a.time,
-                a.score,
-                int(a.passed),
-                a.criteria_met,
-                a.criteria_total,
-                a.kind,
-                a.answer.encode("utf-8", "surrogatepass"),
-                a.learner,
-            )
-            for a in attempts
-        ]
         try:
+            rows = [_row(a) for a in attempts]
             conn = self._connection()
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -528,6 +504,21 @@ def _filters(exercise: str | None, learner: str | None) -> tuple[str, tuple[str,
         clauses.append("learner = ?")
         params.append(learner)
     return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), tuple(params)
+
+
+def _row(attempt: Attempt) -> tuple[object, ...]:
+    """The values of ``_COLUMNS`` for an attempt; the answer as exact UTF-8 bytes."""
+    return (
+        attempt.exercise,
+        attempt.time,
+        attempt.score,
+        int(attempt.passed),
+        attempt.criteria_met,
+        attempt.criteria_total,
+        attempt.kind,
+        attempt.answer.encode("utf-8", "surrogatepass"),
+        attempt.learner,
+    )
 
 
 def _attempt_from_row(row: tuple[Any, ...]) -> Attempt:
