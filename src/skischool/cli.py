@@ -156,9 +156,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schemadoc import json_schema
+    from .schemadoc import concept_json_schema, json_schema
 
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    schema = concept_json_schema() if args.concept else json_schema()
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -215,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_list)
 
-    s = sub.add_parser("schema", help="print the rubric JSON Schema")
+    s = sub.add_parser("schema", help="print the rubric JSON Schema (or the concept one)")
+    s.add_argument("--concept", action="store_true", help="the schema of concept files")
     s.set_defaults(func=cmd_schema)
 
     co = sub.add_parser("compile", help="compile YAML rubrics to JSON for the browser")

@@ -18,6 +18,10 @@ EMPTY_NOTE = "There is no reply yet. Write one in your own words, then check it.
 # Beyond this a "reply" is a paste accident; checking only its start keeps the time bounded.
 MAX_CHECK_CHARS = 1_000_000
 LONG_NOTE = "Only the first 1,000,000 characters were checked; a reply this long will not be read."
+TELEGRAPHIC_NOTE = (
+    "This reads as a list of keywords rather than sentences, so the moves it names don't count "
+    "yet. Write it the way you'd say it to the person."
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class ReplyRubric(RubricBase):
                 CriterionResult(c.id, c.title, False, c.severity, c.weight) for c in self.criteria
             )
             return self._result(results, len(text), (EMPTY_NOTE,))
+        if doc.analysis.telegraphic:
+            notes = (*notes, TELEGRAPHIC_NOTE)
         results = []
         for c in self.criteria:
             met, findings, evidence = c.evaluate(doc)

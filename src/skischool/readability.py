@@ -60,9 +60,11 @@ def words(text: str) -> list[str]:
 
 # A run of terminators ("...", "?!", "…") ends a sentence when followed by whitespace or the end
 # (closing quotes/brackets may come between); a line break always ends one.
-_BOUNDARY_RE = re.compile(
-    r"[.!?…‼⁇⁈⁉。！？]+(?=[\"'”’»)\]]*(?:\s|\Z))|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]"
-)
+_BOUNDARY_RE = re.compile(r"[.!?…‼⁇⁈⁉。！？]+|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# What must follow a run of terminators for it to end a sentence. Checked separately from the run
+# itself: as one pattern, a long run of "!" before a letter backtracks quadratically.
+_AFTER_RE = re.compile(r"[\"'”’»)\]]*(?:\s|\Z)")
+_TERMINATORS = frozenset(".!?…‼⁇⁈⁉。！？")
 # Lower-cased words that are usually followed by a dot that does not end the sentence.
 _ABBREVIATIONS = frozenset(
     (  # noqa: SIM905 - a word list reads better as text
@@ -101,6 +103,8 @@ def sentences(text: str) -> int:
     count = 0
     start = 0
     for m in _BOUNDARY_RE.finditer(text):
+        if m.group()[0] in _TERMINATORS and not _AFTER_RE.match(text, m.end()):
+            continue
         if m.group() == "." and _is_abbreviation(text, m.start()):
             continue
         if _WORD_RE.search(text, start, m.start()):

@@ -23,6 +23,14 @@ SEVERITY_COLOR = {
     "info": "#067647",
 }
 PASS_COLOR, FAIL_COLOR = "#067647", "#b42318"
+# A move the checker could not find is an observation, not a verdict: it gets its own label.
+NOT_FOUND_LABEL = "Not found"
+
+
+def label_for(f: Finding) -> str:
+    if f.kind == "not-found":
+        return f"{NOT_FOUND_LABEL} · {SEVERITY_LABEL.get(f.severity, f.severity).lower()}"
+    return SEVERITY_LABEL.get(f.severity, f.severity)
 
 
 def safe_href(target: str) -> str | None:
@@ -58,7 +66,7 @@ def finding_html(f: Finding) -> str:
         f'<li class="ss-finding ss-{esc(f.severity)}" style="margin:.4em 0;'
         f'border-left:3px solid {color};padding-left:.6em;list-style:none">',
         f'<span style="color:{color};font-weight:600;font-size:.85em">'
-        f"{esc(SEVERITY_LABEL.get(f.severity, f.severity))}</span> ",
+        f"{esc(label_for(f))}</span> ",
     ]
     if f.quote and f.quote not in f.message:
         where = f" (line {f.line}, column {f.column})" if f.line else ""
@@ -231,10 +239,10 @@ def result_text(result: Result, color: bool = False) -> str:
             lines.append(_c(f"  ✓ {c.title}{ev}", "green", color))
     for f in result.findings:
         style = {"error": "red", "warning": "yellow", "info": "green"}.get(f.severity, "blue")
-        label = SEVERITY_LABEL.get(f.severity, f.severity)
+        label = label_for(f)
         where = f"{f.line}:{f.column} " if f.line else ""
         quote = f'"{printable(f.quote)}" ' if f.quote and f.quote not in f.message else ""
-        mark = "✓ " if f.severity == "info" else "✗ "
+        mark = "✓ " if f.severity == "info" else ("? " if f.kind == "not-found" else "✗ ")
         lines.append(
             f"  {_c(mark + label, style, color)} [{f.criterion}] {where}{quote}{printable(f.message)}"
         )

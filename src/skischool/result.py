@@ -35,6 +35,8 @@ class Finding:
     line: int | None = None
     column: int | None = None
     lesson: str = ""
+    # "not-found": a move the checker could not find, told as an observation, not a verdict.
+    kind: str = ""
 
 
 @dataclass(frozen=True)

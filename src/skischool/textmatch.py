@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .saferegex import compile_safe
+from .saferegex import check_pattern, compile_safe
 
 # Authors' regular expressions see only the start of a reply. Even a pattern that passes the safety
 # check can take quadratic time on hostile text (``[a-z]+@x`` against 100 kB of "a"), so the
@@ -179,3 +179,20 @@ def clip(text: str, limit: int = 80) -> str:
     """Quote at most ``limit`` characters of learner text in feedback."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_check_pattern_cached = lru_cache(maxsize=1024)(check_pattern)
+
+
+def phrase_problems(ph: object, path: tuple[object, ...]) -> list[tuple[tuple[object, ...], str]]:
+    """What is wrong with one phrase entry (text, or a mapping with 'phrase' or 'regex')."""
+    if not isinstance(ph, dict):
+        return []
+    has_phrase, has_regex = "phrase" in ph, "regex" in ph
+    if has_phrase == has_regex:
+        return [(path, "a phrase mapping needs exactly one of 'phrase' or 'regex' (keys: phrase, regex, suggest)")]
+    if has_regex:
+        reason = _check_pattern_cached(ph["regex"])
+        if reason:
+            return [((*path, "regex"), f"unsafe or invalid regular expression: {reason}")]
+    return []

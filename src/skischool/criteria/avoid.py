@@ -1,19 +1,41 @@
-"""Phrases to avoid, each with a better alternative (Vale's substitution rule)."""
+"""Red flags to avoid, each with a better alternative (Vale's substitution rule).
+
+A phrase counts only where the reply uses it: "no need to email anyone" does not send anyone to
+email, "the agency told a customer to 'DM us'" is reported speech, and "if you'd rather message
+us" offers a choice instead of imposing one.
+"""
 
 from __future__ import annotations
 
 from ..result import Finding
 from ..schema import Field
-from .base import EXCEPTIONS_FIELD, PHRASES, Criterion, Doc, TypeExample, phrase_set
+from .base import (
+    CONCEPTS_FIELD,
+    EXCEPTIONS_FIELD,
+    IGNORE_FIELD,
+    PHRASES,
+    Criterion,
+    Doc,
+    TypeExample,
+    matcher,
+)
+
+DEFAULT_IGNORE = ("negated", "quoted", "reported", "offered")
 
 
 class Avoid(Criterion):
     type_name = "avoid"
-    doc = "Met when none of the phrases appears. Each match is quoted with its suggestion."
+    doc = (
+        "Met when the reply uses none of the phrases or concepts (negated, quoted, reported or "
+        "offered uses do not count). Each use is quoted with its suggestion."
+    )
     fields = [
-        Field("phrases", PHRASES, "Phrases that should not appear.", required=True),
+        Field("phrases", PHRASES, "Phrases that should not be used, beyond its concepts."),
+        CONCEPTS_FIELD,
         EXCEPTIONS_FIELD,
+        IGNORE_FIELD,
     ]
+    phrase_keys = ("phrases",)
     placeholders = ("match", "name", "suggest")
     tone_default = ("defensiveness",)
     examples = [
@@ -39,15 +61,35 @@ class Avoid(Criterion):
                 "Please call customer service.",
                 "Please call our customer service line.",
             ],
-        )
+        ),
+        TypeExample(
+            config={"concepts": ["deflect-to-private"]},
+            passes=[
+                "No need to email anyone, Sam: I've booked the engineer for 8am.",
+                "If you'd rather message us privately, that works too.",
+                "Last year the agency told a customer to 'DM us'. Never again.",
+            ],
+            fails=[
+                "Slide into our inbox and we'll look.",
+                "Please ping the team an email with your order number.",
+                "Don't hesitate to DM us!",
+            ],
+        ),
     ]
 
     def __init__(self, data: dict) -> None:
         super().__init__(data)
-        self.phrases = phrase_set(data)
+        self.matcher = matcher(data, "phrases", DEFAULT_IGNORE)
+
+    @classmethod
+    def check_config(cls, data: dict, rubric: dict) -> list[tuple[tuple[object, ...], str]]:
+        problems = super().check_config(data, rubric)
+        if not data.get("phrases") and not data.get("concepts"):
+            problems.append(((), "an avoid criterion needs 'phrases' or 'concepts' (or both)"))
+        return problems
 
     def evaluate(self, doc: Doc) -> tuple[bool | None, list[Finding], str]:
-        matches = self.phrases.finditer(doc.norm)
+        matches = self.matcher.hits(doc)
         if not matches:
             return True, [], ""
         return False, self.match_findings(doc, matches), ""

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar
 
+from ..language import CONTEXT_FLAGS, Analysis, Sentence
 from ..platforms import limit_for
 from ..result import TONE_DIMENSIONS, Finding
 from ..schema import Field, ListOf, Num, Obj, OneOf, Str
-from ..textmatch import Match, Phrase, PhraseSet, clip, line_col, normalize
+from ..textmatch import Match, Phrase, PhraseSet, clip, line_col, normalize, phrase_problems
 
 SEVERITIES = ("error", "warning", "suggestion")
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]*"
@@ -59,6 +60,16 @@ class Doc:
         return limit_for(self.scenario.platform, self.scenario.writes)
 
     @cached_property
+    def analysis(self) -> Analysis:
+        """Sentences and the context of every phrase (negated, quoted, offered, ...)."""
+        return Analysis(self.norm)
+
+    def sentence_quote(self, start: int, end: int) -> str:
+        """The learner's sentence that holds [start, end), for ✓ evidence."""
+        s = self.analysis.sentence_at(start)
+        return clip(self.text[s.start : s.end], 120) if s else self.quote(start, end)
+
+    @cached_property
     def grade(self) -> float:
         from ..readability import grade_level
 
@@ -83,6 +94,20 @@ PHRASE_OBJ = Obj(
 )
 PHRASE = OneOf([Str(), PHRASE_OBJ], label="a phrase (text) or a mapping with 'phrase' or 'regex'")
 PHRASES = ListOf(PHRASE, min_items=1)
+CONCEPTS_FIELD = Field(
+    "concepts",
+    ListOf(Str(pattern=r"[a-z0-9][a-z0-9-]*"), min_items=1),
+    "Named concepts from the shared lexicon (src/skischool/concepts/) whose phrasings count here.",
+)
+IGNORE_FIELD = Field(
+    "ignore",
+    ListOf(Str(enum=CONTEXT_FLAGS)),
+    "Uses in which this criterion's own phrases do not count (negated, quoted, reported, "
+    "offered, conditional, question). Concepts carry their own.",
+)
+# Context is judged for this many matches per phrase group; a hostile paste with more repeats
+# counts the rest as written, so the work stays linear.
+CONTEXT_LIMIT = 200
 
 COMMON_FIELDS: list[Field] = [
     Field("id", Str(pattern=ID_PATTERN), "Short unique name, e.g. 'no-dm'.", required=True),
@@ -137,6 +162,76 @@ class TypeExample:
     companions: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass
+class Group:
+    """Phrases that share one rule for which uses count (a concept, or a criterion's own)."""
+
+    phrases: PhraseSet
+    ignore: frozenset[str]
+    points_at: frozenset[str] | None = None
+    suggest: str = ""
+    concept: str = ""
+
+
+class Matcher:
+    """Finds the uses of a criterion's phrases and concepts that count, in text order."""
+
+    def __init__(self, groups: list[Group]) -> None:
+        self.groups = groups
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def hits(self, doc: Doc, limit: int | None = None) -> list[Match]:
+        out: list[Match] = []
+        for g in self.groups:
+            for i, m in enumerate(g.phrases.finditer(doc.norm)):
+                if i < CONTEXT_LIMIT and not self._counts(doc, g, m):
+                    continue
+                if g.suggest and not m.phrase.suggest:
+                    m = Match(replace(m.phrase, suggest=g.suggest), m.start, m.end)
+                out.append(m)
+                if limit is not None and len(out) >= limit * len(self.groups):
+                    break
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out[:limit] if limit is not None else out
+
+    def first(self, doc: Doc) -> Match | None:
+        found = self.hits(doc, limit=1)
+        return found[0] if found else None
+
+    @staticmethod
+    def _counts(doc: Doc, g: Group, m: Match) -> bool:
+        if g.ignore and doc.analysis.context(m.start, m.end).flags() & g.ignore:
+            return False
+        return g.points_at is None or doc.analysis.points_at(m.start, m.end) in g.points_at
+
+
+def matcher(
+    data: dict[str, Any],
+    key: str,
+    default_ignore: tuple[str, ...],
+    *,
+    exceptions: bool = True,
+    concepts_key: str = "concepts",
+) -> Matcher:
+    """The phrases under ``key`` plus the named concepts, with the rubric's exceptions applied."""
+    from ..concepts import lexicon
+
+    own_exc = [phrase_from(p) for p in data.get("exceptions", [])] if exceptions else []
+    groups: list[Group] = []
+    if data.get(key):
+        ignore = frozenset(data.get("ignore", default_ignore))
+        groups.append(Group(PhraseSet([phrase_from(p) for p in data[key]], own_exc or None), ignore))
+    known = lexicon()
+    for cid in data.get(concepts_key) or []:
+        c = known[cid]
+        exc = [phrase_from(p) for p in c.exceptions] + own_exc
+        phrases = [phrase_from(p) for p in c.phrases]
+        groups.append(Group(PhraseSet(phrases, exc or None), c.ignore, c.points_at, c.suggest, c.id))
+    return Matcher(groups)
+
+
 class Criterion:
     """Base class. Subclasses declare ``type_name``, ``fields``, ``tone_default``, ``examples``."""
 
@@ -163,6 +258,47 @@ class Criterion:
     def shape(cls) -> Obj:
         """The declared object shape for this type (common fields plus its own)."""
         return Obj(f"{cls.type_name} criterion", COMMON_FIELDS + cls.fields, doc=cls.doc)
+
+    # Keys holding phrase lists, checked for regex safety by check_config.
+    phrase_keys: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def check_config(
+        cls, data: dict[str, Any], rubric: dict[str, Any]
+    ) -> list[tuple[tuple[object, ...], str]]:
+        """What a shape cannot say about this type's fields; (field path, problem) pairs.
+
+        Each type decodes its own fields here (as Vale's checks do), so the loader never needs
+        to know a type's private keys. Subclasses extend it and call super().
+        """
+        problems: list[tuple[tuple[object, ...], str]] = []
+        allowed = cls.placeholders or ALWAYS_PLACEHOLDERS
+        for key in ("message", "why", "hint"):
+            if key in data:
+                bad = unknown_placeholders(data[key], allowed)
+                if bad:
+                    names = ", ".join("{" + a + "}" for a in cls.placeholders)
+                    problems.append(((key,), f"unknown placeholder {{{bad[0]}}}; expected one of {names}"))
+        for key in (*cls.phrase_keys, "exceptions"):
+            for j, ph in enumerate(data.get(key) or []):
+                problems.extend(phrase_problems(ph, (key, j)))
+        from ..concepts import lexicon
+        from ..schema import _did_you_mean
+
+        for ckey in ("concepts", "also_concepts"):
+            if ckey not in data:
+                continue
+            known = lexicon()
+            for j, cid in enumerate(data[ckey]):
+                if cid not in known:
+                    problems.append(
+                        (
+                            (ckey, j),
+                            f"unknown concept '{cid}'{_did_you_mean(cid, list(known))}; "
+                            f"expected one of: {', '.join(sorted(known))}",
+                        )
+                    )
+        return problems
 
     def link(self, criteria: dict[str, Criterion]) -> list[tuple[tuple[object, ...], str]]:
         """Resolve references to other criteria; returns (field path, problem) pairs."""
@@ -247,6 +383,7 @@ def unknown_placeholders(template: str, allowed: tuple[str, ...]) -> list[str]:
 
 
 def phrase_set(data: dict[str, Any], key: str = "phrases") -> PhraseSet:
+    """A plain phrase list with the criterion's exceptions (no concepts, no context)."""
     exceptions = [phrase_from(p) for p in data.get("exceptions", [])]
     return PhraseSet([phrase_from(p) for p in data.get(key, [])], exceptions or None)
 

@@ -20,7 +20,7 @@ COUNTABLE: dict[str, re.Pattern[str]] = {
     "hashtags": re.compile(r"(?<![\w&])#\w+"),
     "mentions": re.compile(r"(?<![\w@])@\w+"),
     "links": re.compile(
-        r"\bhttps?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(?:com|org|net|gov|edu|int|io|co|uk|ly|info|eu|ac|me|app|dev|news|ca|au|de|nz|ie)(?:/\S*)?\b",
+        r"\bhttps?://\S+|\bwww\.\S+|(?<![a-z0-9-])[a-z0-9-]+\.(?:com|org|net|gov|edu|int|io|co|uk|ly|info|eu|ac|me|app|dev|news|ca|au|de|nz|ie)(?:/\S*)?\b",
         re.I,
     ),
     "emoji": re.compile(f"[{_EMOJI}]"),
@@ -72,6 +72,16 @@ class Count(Criterion):
         ),
     ]
 
+    @classmethod
+    def check_config(cls, data: dict[str, Any], rubric: dict[str, Any]) -> list[tuple[tuple[object, ...], str]]:
+        problems = super().check_config(data, rubric)
+        lo, hi = data.get("min"), data.get("max")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            problems.append(
+                (("min",), f"min {lo} is above max {hi}, so this criterion can never be met and no reply can pass")
+            )
+        return problems
+
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
         self.what: str = data["what"]
@@ -92,8 +102,7 @@ class Count(Criterion):
                 continue
             spans.append((m.start(), m.end()))
         if self.exceptions is not None and spans:
-            ok = [(e.start, e.end) for e in self.exceptions.finditer(doc.norm)]
-            spans = [sp for sp in spans if not any(s <= sp[0] and sp[1] <= e for s, e in ok)]
+            spans = _outside(spans, [(e.start, e.end) for e in self.exceptions.finditer(doc.norm)])
         return spans
 
     def evaluate(self, doc: Doc) -> tuple[bool | None, list[Finding], str]:
@@ -106,3 +115,23 @@ class Count(Criterion):
         if n < self.min:
             return False, [self.finding(doc, values={"count": n, "limit": self.min})], ""
         return True, [], ""
+
+
+def _outside(spans: list[tuple[int, int]], allowed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans not inside an allowed span; one sweep over both sorted lists (linear, not n*m)."""
+    out: list[tuple[int, int]] = []
+    j = 0
+    for sp in spans:
+        while j < len(allowed) and allowed[j][1] < sp[1]:
+            j += 1
+        k = j
+        inside = False
+        # Allowed spans may overlap; look at those that could still hold this one.
+        while k < len(allowed) and allowed[k][0] <= sp[0]:
+            if allowed[k][1] >= sp[1]:
+                inside = True
+                break
+            k += 1
+        if not inside:
+            out.append(sp)
+    return out

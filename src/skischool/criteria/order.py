@@ -6,7 +6,16 @@ from typing import Any
 
 from ..result import Finding
 from ..schema import Field, ListOf, OneOf, Str
-from .base import EXCEPTIONS_FIELD, ID_PATTERN, PHRASES, Criterion, Doc, TypeExample, phrase_set
+from .base import (
+    EXCEPTIONS_FIELD,
+    ID_PATTERN,
+    IGNORE_FIELD,
+    PHRASES,
+    Criterion,
+    Doc,
+    TypeExample,
+    matcher,
+)
 from .move import Move
 
 
@@ -23,14 +32,16 @@ class Order(Criterion):
             "The id (or ids) of 'move' criteria; the earliest of them must come first.",
             required=True,
         ),
+        Field("not_before", PHRASES, "Excuses or explanations that must not come first."),
         Field(
-            "not_before",
-            PHRASES,
-            "Excuses or explanations that must not come first.",
-            required=True,
+            "concepts",
+            ListOf(Str(pattern=r"[a-z0-9][a-z0-9-]*"), min_items=1),
+            "Named concepts (e.g. 'excuse') that must not come first.",
         ),
         EXCEPTIONS_FIELD,
+        IGNORE_FIELD,
     ]
+    phrase_keys = ("not_before",)
     placeholders = ("match", "name")
     tone_default = ("defensiveness",)
     examples = [
@@ -59,8 +70,16 @@ class Order(Criterion):
         super().__init__(data)
         first = data["first"]
         self.first_ids: list[str] = [first] if isinstance(first, str) else list(first)
-        self.excuses = phrase_set(data, "not_before")
+        phrases = {**data, "phrases": data.get("not_before", [])}
+        self.excuses = matcher(phrases, "phrases", ("negated", "quoted"))
         self.moves: list[Move] = []
+
+    @classmethod
+    def check_config(cls, data: dict[str, Any], rubric: dict[str, Any]) -> list[tuple[tuple[object, ...], str]]:
+        problems = super().check_config(data, rubric)
+        if not data.get("not_before") and not data.get("concepts"):
+            problems.append(((), "an order criterion needs 'not_before' or 'concepts' (or both)"))
+        return problems
 
     def link(self, criteria: dict[str, Criterion]) -> list[tuple[tuple[object, ...], str]]:
         problems: list[tuple[tuple[object, ...], str]] = []
@@ -84,7 +103,7 @@ class Order(Criterion):
         return problems
 
     def evaluate(self, doc: Doc) -> tuple[bool | None, list[Finding], str]:
-        excuse = self.excuses.first(doc.norm)
+        excuse = self.excuses.first(doc)
         if excuse is None:
             return True, [], ""
         spans = [s for s in (m.locate(doc) for m in self.moves) if s is not None]

@@ -1,0 +1,220 @@
+"""Facts a reply states: times, days, dates, prices, and the offers it promises.
+
+A scenario can declare what is true (Sundays open 9am to 2pm; a replacement is on offer). A
+reply that states a different time on the same subject, or promises a discount the organisation
+never offered, is wrong in a way no tone can fix. This module finds such statements; the
+``facts`` criterion compares them with the scenario. Every pattern is a flat sequence of
+character classes and bounded repeats, run sentence by sentence, so the work stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+_TIME = re.compile(
+    r"(?<![\w:.£$€])(\d{1,2})(?:[:.](\d{2}))? ?(am|pm|a\.m\.|p\.m\.)(?!\w)"
+    r"|(?<![\w:.£$€])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])"
+    r"|\b(noon|midday|midnight)\b",
+    re.I,
+)
+_RANGE = re.compile(
+    r"(?<![\w:.£$€])(\d{1,2})(?:[:.](\d{2}))? ?(am|pm)? ?(?:-|–|to|till|til|until|and) ?"
+    r"(\d{1,2})(?:[:.](\d{2}))? ?(am|pm)?(?![\w%])",
+    re.I,
+)
+_DAY = re.compile(
+    r"\b(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?(s)?\b",
+    re.I,
+)
+_PRICE = re.compile(
+    r"([£$€]) ?(\d{1,6}(?:[.,]\d{1,2})?)(?!\d)|(?<![\w.])(\d{1,6}(?:\.\d{1,2})?) ?(pounds|quid|dollars|euros|p)\b",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+    r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* (\d{1,2})(?:st|nd|rd|th)?\b",
+    re.I,
+)
+
+# What a reply can promise, by kind. Each kind is a few unambiguous phrasings.
+OFFERS: dict[str, tuple[str, ...]] = {
+    "refund": ("refund", "refunded", "refunding", "money back", "reimburse", "reimbursed"),
+    "replacement": ("replacement", "replace it", "replace them", "send a new one", "send another"),
+    "discount": ("discount", "% off", "percent off", "money off", "promo code", "coupon", "discount code"),
+    "voucher": ("voucher", "gift card", "gift certificate", "e-gift"),
+    "free-item": (
+        "on the house",
+        "for free",
+        "free of charge",
+        "complimentary",
+        "free coffee",
+        "free cake",
+        "free drink",
+        "free drinks",
+        "free meal",
+        "free dessert",
+        "free delivery",
+        "free shipping",
+        "free month",
+        "free upgrade",
+        "freebie",
+    ),
+    "credit": ("account credit", "credit your account", "credited", "bill credit", "credit note"),
+    "compensation": ("compensation", "compensate", "goodwill payment", "goodwill gesture"),
+    "upgrade": ("upgrade you", "upgraded you", "free upgrade"),
+    "gift": ("a gift", "a little gift", "a treat", "hamper", "goodie bag", "swag"),
+}
+_OFFER_RE = {
+    kind: re.compile(
+        "|".join(
+            (r"(?<!\w)" if p[0].isalnum() else "")
+            + re.escape(p).replace(r"\ ", r"\s+")
+            + (r"(?!\w)" if p[-1].isalnum() else "")
+            for p in phrases
+        ),
+        re.I,
+    )
+    for kind, phrases in OFFERS.items()
+}
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A value the reply states, where it states it."""
+
+    kind: str  # time, day, price, date, offer
+    value: object
+    start: int
+    end: int
+
+
+def _hour(h: str, m: str | None, ap: str | None) -> int:
+    hour, minute = int(h) % 24, int(m or 0)
+    ap = (ap or "").lower().replace(".", "")
+    if ap == "pm" and hour < 12:
+        hour += 12
+    if ap == "am" and hour == 12:
+        hour = 0
+    return hour * 60 + minute
+
+
+def parse_time(text: str) -> int | None:
+    """Minutes after midnight for "9am", "2:30 pm", "14:00", "noon"; None if not a time."""
+    m = _TIME.fullmatch(text.strip())
+    if not m:
+        return None
+    return _time_of(m)
+
+
+def _time_of(m: re.Match[str]) -> int:
+    if m.group(6):
+        return {"noon": 720, "midday": 720, "midnight": 0}[m.group(6).lower()]
+    if m.group(3):
+        return _hour(m.group(1), m.group(2), m.group(3))
+    return int(m.group(4)) * 60 + int(m.group(5))
+
+
+def times(sentence: str, base: int) -> list[Stated]:
+    """Times in a sentence; a bare hour counts only inside a range ("9 to 2", "9-2pm")."""
+    out: list[Stated] = []
+    taken: list[tuple[int, int]] = []
+    for m in _RANGE.finditer(sentence):
+        h1, m1, a1, h2, m2, a2 = m.groups()
+        if int(h1) > 24 or int(h2) > 24 or (not a1 and not a2 and not (m1 or m2) and _looks_like_count(sentence, m.end())):
+            continue
+        first = (m.start(1), m.end(3) if a1 else m.end(2) if m1 else m.end(1))
+        second = (m.start(4), m.end(6) if a2 else m.end(5) if m2 else m.end(4))
+        for h, mm, ap, (s, e) in ((h1, m1, a1 or "", first), (h2, m2, a2 or "", second)):
+            value = _hour(h, mm, ap) if ap else ("bare", int(h) % 12, int(mm or 0))
+            out.append(Stated("time", value, base + s, base + e))
+        taken.append(m.span())
+    for m in _TIME.finditer(sentence):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        out.append(Stated("time", _time_of(m), base + m.start(), base + m.end()))
+    return out
+
+
+def _looks_like_count(sentence: str, end: int) -> bool:
+    """"2 to 3 days", "5-10 minutes": a range of amounts, not a clock time."""
+    rest = sentence[end : end + 12].lower().lstrip()
+    return rest.startswith(("day", "week", "hour", "minute", "min", "month", "year", "people", "%", "x "))
+
+
+def days(sentence: str, base: int) -> list[Stated]:
+    out = []
+    for m in _DAY.finditer(sentence):
+        stem = m.group(1).lower()[:3]
+        day = next(d for d in DAYS if d.startswith(stem))
+        if len(m.group(0)) <= 3 and m.group(0).lower() in ("sat", "sun", "wed", "mon"):
+            # "sat" and "sun" are words too; three-letter forms count only with a capital.
+            if not m.group(0)[0].isupper():
+                continue
+        out.append(Stated("day", day, base + m.start(), base + m.end()))
+    return out
+
+
+def prices(sentence: str, base: int) -> list[Stated]:
+    out = []
+    for m in _PRICE.finditer(sentence):
+        if m.group(1):
+            value = float(m.group(2).replace(",", "."))
+        else:
+            amount = float(m.group(3))
+            value = amount / 100 if m.group(4).lower() == "p" else amount
+        out.append(Stated("price", round(value, 2), base + m.start(), base + m.end()))
+    return out
+
+
+def parse_price(text: str) -> float | None:
+    found = prices(text, 0)
+    return found[0].value if found else None  # type: ignore[return-value]
+
+
+def dates(sentence: str, base: int) -> list[Stated]:
+    out = []
+    for m in _DATE.finditer(sentence):
+        day, mon = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        month = next(i for i, name in enumerate(MONTHS, 1) if name.startswith(mon.lower()[:3]))
+        if 1 <= int(day) <= 31:
+            out.append(Stated("date", (int(day), month), base + m.start(), base + m.end()))
+    return out
+
+
+def parse_date(text: str) -> tuple[int, int] | None:
+    found = dates(text, 0)
+    return found[0].value if found else None  # type: ignore[return-value]
+
+
+def offers(sentence: str, base: int) -> list[Stated]:
+    out = []
+    for kind, rx in _OFFER_RE.items():
+        for m in rx.finditer(sentence):
+            out.append(Stated("offer", kind, base + m.start(), base + m.end()))
+    out.sort(key=lambda s: s.start)
+    return out
+
+
+def time_matches(stated: object, allowed: list[int]) -> bool:
+    """Does a stated time agree with one of the declared times (minutes after midnight)?"""
+    if isinstance(stated, tuple):  # a bare hour: 9 or 21, 2 or 14
+        _bare, hour12, minute = stated
+        return any(a % 720 == hour12 * 60 + minute for a in allowed)
+    return stated in allowed

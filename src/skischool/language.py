@@ -1,0 +1,409 @@
+"""A small language layer: sentences, words, and the context a phrase is used in.
+
+A move is made by a sentence that does it, not by a word that appears somewhere. So before a
+criterion credits or flags a phrase, it asks here whether the phrase is negated ("no need to
+email anyone"), quoted or reported ("the agency told a customer to 'DM us'"), offered as an
+option ("if you'd rather message us"), asked, or part of a telegraphic keyword list.
+
+Pure Python and linear in the text: every pattern here is a single character class or a literal,
+so no input can make the regex engine backtrack, and the work per match is bounded by its
+sentence (itself capped at ``MAX_SENTENCE`` characters). It runs unchanged in Pyodide.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+# A sentence longer than this is cut into windows: context never looks further than this.
+MAX_SENTENCE = 600
+# Words before a phrase in which a negator still scopes over it ("we did not ever email").
+NEGATION_WINDOW = 5
+
+_TERMINAL = re.compile(r"[.!?…\n]+")
+_WORD = re.compile(r"\w+(?:'\w+)*")
+# Characters that end a clause for negation scope ("No, please DM us" is not negated).
+_CLAUSE_PUNCT = frozenset(",;:–—()[]")
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "st", "vs", "eg", "ie", "e.g", "i.e", "no", "approx", "jr"}
+)
+
+NEGATORS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "without",
+        "hardly",
+        "cannot",
+        "nowhere",
+    }
+)
+# Words after a negator that cancel it: "don't hesitate to DM us" still sends them to DMs.
+NEGATION_CANCELLERS = frozenset(
+    {"hesitate", "worries", "worry", "problem", "doubt", "only", "just", "matter", "longer"}
+)
+CLAUSE_WORDS = frozenset(
+    {"but", "and", "so", "yet", "although", "though", "however", "because", "while", "whereas"}
+)
+REPORTING_VERBS = frozenset(
+    {
+        "told",
+        "tell",
+        "tells",
+        "telling",
+        "said",
+        "says",
+        "saying",
+        "asked",
+        "asking",
+        "wrote",
+        "replied",
+        "claimed",
+        "claims",
+        "suggested",
+        "advised",
+    }
+)
+# "if you'd rather message us": the private route is offered, not imposed.
+PREFERENCE_MARKERS = (
+    "if you'd rather",
+    "if you would rather",
+    "if you prefer",
+    "if you'd prefer",
+    "if you would prefer",
+    "if you'd like",
+    "if you would like",
+    "if you want",
+    "if you wish",
+    "if it's easier",
+    "if it is easier",
+    "if that's easier",
+    "if that is easier",
+    "should you prefer",
+    "if you're more comfortable",
+    "if you are more comfortable",
+    "whichever you prefer",
+    "whatever suits you",
+    "your choice",
+)
+CONDITIONAL_WORDS = frozenset({"if", "unless", "whether", "should", "once", "when"})
+FIRST_PERSON = frozenset(
+    {"i", "i'm", "i've", "i'll", "i'd", "me", "my", "mine", "we", "we're", "we've", "we'll"}
+    | {"we'd", "us", "our", "ours", "myself", "ourselves"}
+)
+# After "our"/"my", these make a phrase about the speaker ("our fault"), not about a colleague.
+OWN_FAULT_WORDS = frozenset({"fault", "mistake", "error", "bad", "responsibility", "own", "doing"})
+SECOND_PERSON = frozenset({"you", "your", "yours", "you're", "you've", "you'd", "you'll"})
+# Words that carry grammar rather than topic: real sentences are full of them, keyword lists not.
+FUNCTION_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "it's",
+        "its",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "to",
+        "of",
+        "in",
+        "on",
+        "for",
+        "with",
+        "at",
+        "by",
+        "from",
+        "about",
+        "and",
+        "or",
+        "but",
+        "so",
+        "if",
+        "as",
+        "what",
+        "when",
+        "there",
+        "here",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "just",
+        "all",
+        "up",
+        "out",
+        "not",
+        "no",
+    }
+    | FIRST_PERSON
+    | SECOND_PERSON
+    | {"i'd", "don't", "can't", "won't", "isn't", "wasn't", "that's", "there's", "let's"}
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word, with its offsets in the text and its lower-case form."""
+
+    start: int
+    end: int
+    low: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """How a phrase is used in its sentence. Criteria decide which uses count."""
+
+    negated: bool = False
+    quoted: bool = False
+    reported: bool = False
+    offered: bool = False
+    conditional: bool = False
+    question: bool = False
+
+    def flags(self) -> frozenset[str]:
+        return frozenset(k for k, v in self.__dict__.items() if v)
+
+
+CONTEXT_FLAGS = ("negated", "quoted", "reported", "offered", "conditional", "question")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+    @cached_property
+    def words(self) -> tuple[Word, ...]:
+        low = self.text.lower()
+        return tuple(
+            Word(self.start + m.start(), self.start + m.end(), m.group())
+            for m in _WORD.finditer(low)
+        )
+
+    @property
+    def question(self) -> bool:
+        return self.text.rstrip().endswith("?")
+
+    @cached_property
+    def fragment(self) -> bool:
+        """A keyword, not a sentence: two words or fewer, or three with no grammar word."""
+        words = self.words
+        if len(words) <= 2:
+            return True
+        return len(words) == 3 and not any(w.low in FUNCTION_WORDS for w in words)
+
+
+def _is_boundary(text: str, run_start: int, run_end: int) -> bool:
+    """Does the punctuation run at [run_start, run_end) end a sentence?"""
+    run = text[run_start:run_end]
+    if "\n" in run:
+        return True
+    nxt = text[run_end] if run_end < len(text) else ""
+    if nxt and not (nxt.isspace() or nxt in "\"')]»"):
+        return False  # "4.50", "e.g.x", "?!abc"
+    if run == ".":
+        # "Mr. Jones", "No. 5": a lone full stop after an abbreviation does not end a sentence.
+        k = run_start
+        while k > 0 and (text[k - 1].isalpha() or text[k - 1] == "."):
+            k -= 1
+        word = text[k:run_start].lower()
+        if word in _ABBREVIATIONS and nxt.isspace():
+            # "No. 5" is a number; "he said no. Then" ends a sentence.
+            rest = text[run_end : run_end + 3].lstrip()
+            if word != "no" or rest[:1].isdigit():
+                return False
+    return True
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with their offsets; line breaks end sentences too (replies use them so)."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _TERMINAL.finditer(text):
+        if not _is_boundary(text, m.start(), m.end()):
+            continue
+        end = m.end()
+        # Closing quotes and brackets belong to the sentence they end.
+        while end < len(text) and text[end] in "\"')]»":
+            end += 1
+        _add(out, text, start, end)
+        start = end
+    _add(out, text, start, len(text))
+    return out
+
+
+def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > MAX_SENTENCE:  # a run-on paste: windows keep context work bounded
+        cut = text.rfind(" ", start, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        out.append(Sentence(start, cut, text[start:cut]))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end]))
+
+
+class Analysis:
+    """One reply, split once, asked many questions by the criteria of a check."""
+
+    def __init__(self, norm_text: str) -> None:
+        self.text = norm_text
+        self.sentences = split_sentences(norm_text)
+        self._starts = [s.start for s in self.sentences]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        i = bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return None
+        s = self.sentences[i]
+        return s if offset < s.end or (offset == s.end and offset > s.start) else s
+
+    def context(self, start: int, end: int) -> Context:
+        """How the phrase at [start, end) is used in its sentence."""
+        s = self.sentence_at(start)
+        if s is None:
+            return Context()
+        before = [w for w in s.words if w.end <= start]
+        low = s.text.lower()
+        rel = start - s.start
+        return Context(
+            negated=_negated(before, s.text, s.start),
+            quoted=_inside_quotes(s.text, rel, end - s.start),
+            reported=_reported(before),
+            offered=any(marker in low for marker in PREFERENCE_MARKERS),
+            conditional=any(w.low in CONDITIONAL_WORDS for w in _clause(before, s.text, s.start)),
+            question=s.question,
+        )
+
+    @cached_property
+    def telegraphic(self) -> bool:
+        """A keyword list, not sentences: "Apologies. Our error. Refund sent. Thanks."
+
+        Three or more sentences, three quarters of them fragments, and grammar words scarce.
+        A one-line witty reply is not telegraphic; a stack of one- and two-word lines is.
+        """
+        sents = self.sentences[:200]
+        if len(sents) < 3:
+            return False
+        fragments = sum(1 for s in sents if s.fragment)
+        words = [w for s in sents for w in s.words]
+        if not words:
+            return False
+        grammar = sum(1 for w in words if w.low in FUNCTION_WORDS) / len(words)
+        return fragments / len(sents) >= 0.75 and grammar < 0.3
+
+    def fragments(self, limit: int = 3) -> list[Sentence]:
+        return [s for s in self.sentences if s.fragment][:limit]
+
+    def points_at(self, start: int, end: int) -> str:
+        """Whom a fault phrase at [start, end) points at: self, customer or other.
+
+        "our fault" points at self; "our driver", "your fault" and "the courier" do not. A denial
+        ("not our fault") points away from the speaker, whoever it names.
+        """
+        s = self.sentence_at(start)
+        words = [w.low for w in s.words if start <= w.start < end] if s else []
+        if any(w in NEGATORS or w.endswith("n't") for w in words):
+            return "other"
+        for i, w in enumerate(words):
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if w in ("our", "my") and nxt and nxt not in OWN_FAULT_WORDS:
+                return "other"  # "our new starter": a colleague, not the speaker
+            if w in FIRST_PERSON:
+                return "self"
+            if w in SECOND_PERSON:
+                return "customer"
+        return "other"
+
+
+def _clause(before: list[Word], text: str, base: int) -> list[Word]:
+    """The words of the phrase's own clause that come before it."""
+    out: list[Word] = []
+    for w in reversed(before):
+        gap = text[w.end - base : (out[-1].start - base) if out else None]
+        if out and any(ch in _CLAUSE_PUNCT for ch in gap):
+            break
+        if w.low in CLAUSE_WORDS:
+            break
+        out.append(w)
+    out.reverse()
+    return out
+
+
+def _negated(before: list[Word], text: str, base: int) -> bool:
+    clause = _clause(before, text, base)[-NEGATION_WINDOW:]
+    for i, w in enumerate(clause):
+        negator = w.low in NEGATORS or w.low.endswith("n't")
+        if not negator:
+            continue
+        following = clause[i + 1].low if i + 1 < len(clause) else ""
+        if following in NEGATION_CANCELLERS:
+            continue
+        return True
+    return False
+
+
+def _reported(before: list[Word]) -> bool:
+    return any(w.low in REPORTING_VERBS for w in before)
+
+
+def _inside_quotes(text: str, start: int, end: int) -> bool:
+    """Is [start, end) between a pair of quote marks in this sentence?"""
+    opened_at = -1
+    for i, ch in enumerate(text):
+        if i >= start:
+            break
+        if ch == '"':
+            opened_at = -1 if opened_at >= 0 else i
+        elif ch == "'" and (i == 0 or not text[i - 1].isalnum()) and opened_at < 0:
+            opened_at = i  # an opening single quote, not an apostrophe
+        elif ch == "'" and opened_at >= 0 and text[opened_at] == "'":
+            if i + 1 >= len(text) or not text[i + 1].isalnum():
+                opened_at = -1
+    if opened_at < 0:
+        return False
+    closer = text[opened_at]
+    for j in range(end, len(text)):
+        if text[j] == closer and (closer == '"' or j + 1 >= len(text) or not text[j + 1].isalnum()):
+            return True
+    return False

@@ -1,0 +1,122 @@
+"""Facts a reply states, and the facts criterion that compares them with the scenario."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skischool import facts as F
+from skischool.errors import RubricError
+from skischool.loader import rubric_from_dict
+
+from .conftest import criterion, reply_rubric_data
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("9am", 540), ("2pm", 840), ("2:30 pm", 870), ("14:00", 840), ("noon", 720), ("12am", 0), ("9.15am", 555), ("nine", None), ("25:00", None)],
+)
+def test_parse_time(text: str, minutes: int | None) -> None:
+    assert F.parse_time(text) == minutes
+
+
+def test_times_in_a_sentence_read_bare_hours_only_in_ranges() -> None:
+    got = [s.value for s in F.times("Open 9 till 2, and I'll call at 5pm. Back in 2-3 days.", 0)]
+    assert got == [("bare", 9, 0), ("bare", 2, 0), 1020]
+    assert F.time_matches(("bare", 2, 0), [840]) and not F.time_matches(("bare", 3, 0), [840])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("£4.50", 4.5), ("$12", 12.0), ("€3,20", 3.2), ("80p", 0.8), ("10 pounds", 10.0), ("4.50", None)],
+)
+def test_parse_price(text: str, value: float | None) -> None:
+    assert F.parse_price(text) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("14 March", (14, 3)), ("March 14th", (14, 3)), ("3rd of Dec", (3, 12)), ("32 May", None)])
+def test_parse_date(text: str, value: tuple[int, int] | None) -> None:
+    assert F.parse_date(text) == value
+
+
+def test_days_need_a_capital_for_three_letter_forms() -> None:
+    assert [s.value for s in F.days("Open Sun and Sat, sundays too. The sun is out.", 0)] == [
+        "sunday",
+        "saturday",
+        "sunday",
+    ]
+
+
+def test_offers_by_kind() -> None:
+    kinds = [s.value for s in F.offers("Here's 20% off and a free coffee. I've refunded you.", 0)]
+    assert kinds == ["discount", "free-item", "refund"]
+
+
+BAKERY = criterion(
+    "facts",
+    "facts",
+    message="You wrote “{match}”, but {fact}.",
+    facts=[
+        {
+            "about": "Sunday opening hours",
+            "say": "Sundays are 9am to 2pm",
+            "when": ["open", "sunday", "close"],
+            "times": ["9am", "2pm"],
+            "days": ["sunday"],
+        },
+        {"about": "bun price", "say": "a bun is £2.50", "when": ["bun"], "prices": ["£2.50"]},
+    ],
+    offers=["replacement"],
+)
+
+
+def check(text: str):
+    r = rubric_from_dict(reply_rubric_data([BAKERY]))
+    return r.check(text).criteria[0]
+
+
+def test_a_conflicting_fact_is_quoted_with_the_true_one() -> None:
+    res = check("Yes! We're open Sundays 9am to 4pm.")
+    assert res.met is False
+    f = res.findings[0]
+    assert f.quote == "4pm" and f.message == "You wrote “4pm”, but Sundays are 9am to 2pm."
+    assert f.severity == "warning" and f.line == 1
+
+
+def test_an_offer_not_in_the_scenario_is_a_conflict_but_a_negated_one_is_not() -> None:
+    res = check("So sorry! Have a voucher on us.")
+    assert res.met is False and "the scenario offers replacement, not a voucher" in res.findings[0].message
+    assert check("We can't give vouchers, but I'll send a replacement today.").met is True
+    assert check("Could we send a replacement? Yes, today.").met is True
+
+
+def test_unrelated_times_and_prices_do_not_clash() -> None:
+    assert check("I'll ring you at 5pm about the cake, it was £12.").met is True
+    assert check("A bun is £3 now.").met is False
+
+
+@pytest.mark.parametrize(
+    ("facts", "field", "words"),
+    [
+        ([{"about": "a", "say": "b", "times": ["9 o'clock"]}], "criteria[0].facts[0].times[0]", "not a time"),
+        ([{"about": "a", "say": "b", "prices": ["cheap"]}], "criteria[0].facts[0].prices[0]", "not a price"),
+        ([{"about": "a", "say": "b"}], "criteria[0].facts[0]", "at least one of"),
+        ([{"about": "a", "say": "b", "days": ["funday"]}], "criteria[0].facts[0].days[0]", "funday"),
+        ([{"say": "b", "times": ["9am"]}], "criteria[0].facts[0]", "about"),
+    ],
+)
+def test_broken_facts_get_located_errors(facts: list[dict], field: str, words: str) -> None:
+    data = reply_rubric_data([criterion("facts", facts=facts)])
+    with pytest.raises(RubricError) as exc:
+        rubric_from_dict(data)
+    assert any(p.field == field and words in p.message for p in exc.value.problems), [
+        str(p) for p in exc.value.problems
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=1500))
+def test_any_text_is_checked_for_facts_without_error(text: str) -> None:
+    res = check(text)
+    assert res.met in (True, False)

@@ -1,0 +1,123 @@
+"""The language layer: sentences, and the use a phrase is put to (negated, quoted, offered, ...)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skischool.language import MAX_SENTENCE, Analysis, split_sentences
+from skischool.textmatch import normalize
+
+
+def flags(text: str, phrase: str) -> set[str]:
+    an = Analysis(normalize(text))
+    i = text.lower().index(phrase.lower())
+    return set(an.context(i, i + len(phrase)).flags())
+
+
+CONTEXTS = [
+    # (text, phrase, flags the phrase must have, flags it must not have)
+    ("No need to email anyone, I've sorted it.", "email", {"negated"}, set()),
+    ("We never send people to DMs.", "send people to DMs", {"negated"}, set()),
+    ("That wasn't down to us at all.", "down to us", {"negated"}, set()),
+    ("No, please DM us your order.", "DM us", set(), {"negated"}),
+    ("Don't hesitate to DM us.", "DM us", set(), {"negated"}),
+    ("I didn't get it, but we'll call you today.", "we'll call you", set(), {"negated"}),
+    ("The agency told a customer to 'DM us' last year.", "DM us", {"quoted", "reported"}, set()),
+    ('He wrote "sorry for any inconvenience" and left.', "sorry", {"quoted"}, set()),
+    ("We're sorry, it's Sam's café.", "sorry", set(), {"quoted"}),
+    ("If you'd rather message us privately, that's fine.", "message us", {"offered"}, set()),
+    ("Message us if you prefer.", "Message us", {"offered"}, set()),
+    ("If you DM us we'll look.", "DM us", {"conditional"}, {"offered"}),
+    ("Could you DM us?", "DM us", {"question"}, set()),
+    ("Please DM us.", "DM us", set(), {"negated", "quoted", "reported", "offered", "question"}),
+]
+
+
+@pytest.mark.parametrize(("text", "phrase", "has", "lacks"), CONTEXTS, ids=[c[0][:30] for c in CONTEXTS])
+def test_context_of_a_phrase(text: str, phrase: str, has: set[str], lacks: set[str]) -> None:
+    got = flags(text, phrase)
+    assert has <= got, f"{phrase!r} in {text!r}: expected {has}, got {got}"
+    assert not (lacks & got), f"{phrase!r} in {text!r}: did not expect {lacks & got}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi Sam. It's on us! Refund today? Yes.", ["Hi Sam.", "It's on us!", "Refund today?", "Yes."]),
+        ("It costs £4.50 e.g. Mr. Smith said so.", ["It costs £4.50 e.g. Mr. Smith said so."]),
+        ("Hi Sam,\n\nWould you like a call?", ["Hi Sam,", "Would you like a call?"]),
+        ("Wait!!!! What?!? ok", ["Wait!!!!", "What?!?", "ok"]),
+        ('He said "no." Then left.', ['He said "no."', "Then left."]),
+        ("", []),
+        ("   \n  ", []),
+    ],
+)
+def test_sentences(text: str, expected: list[str]) -> None:
+    assert [s.text for s in split_sentences(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "telegraphic"),
+    [
+        ("Apologies. Our error. Refund sent. Thanks.", True),
+        ("Sorry. Refund. Today. Thanks. Sam.", True),
+        ("Noted. Escalated. Resolved.", True),
+        ("Thanks, Sam! We got this wrong. I've refunded you today and it shows by Friday.", False),
+        ("Frozen? Never.", False),  # a one-line comeback is not a keyword list
+        ("Yep! Sundays 9 till 2. See you and the kids there, Noor.", False),
+        ("", False),
+    ],
+)
+def test_telegraphic(text: str, telegraphic: bool) -> None:
+    assert Analysis(text).telegraphic is telegraphic
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "target"),
+    [
+        ("That was our fault.", "our fault", "self"),
+        ("That was your fault.", "your fault", "customer"),
+        ("It was the courier's fault.", "courier's fault", "other"),
+        ("It was down to our new starter.", "down to our new starter", "other"),
+        ("It's not our fault the road flooded.", "not our fault", "other"),
+    ],
+)
+def test_whom_a_fault_phrase_points_at(text: str, phrase: str, target: str) -> None:
+    i = text.index(phrase)
+    assert Analysis(text).points_at(i, i + len(phrase)) == target
+
+
+def test_run_on_text_is_cut_into_bounded_windows() -> None:
+    text = "word " * 5000
+    sents = split_sentences(text)
+    assert len(sents) > 1
+    assert all(s.end - s.start <= MAX_SENTENCE for s in sents)
+    assert "".join(s.text for s in sents).replace(" ", "") == text.replace(" ", "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=2000))
+def test_any_text_splits_and_every_span_has_a_context(text: str) -> None:
+    norm = normalize(text)
+    an = Analysis(norm)
+    last_end = 0
+    for s in an.sentences:
+        assert last_end <= s.start < s.end <= len(norm)
+        assert s.text == norm[s.start : s.end] and s.text.strip() == s.text
+        last_end = s.end
+    for start in range(0, len(norm), max(1, len(norm) // 7 or 1)):
+        end = min(len(norm), start + 5)
+        ctx = an.context(start, end)
+        assert isinstance(ctx.flags(), frozenset)
+        assert an.points_at(start, end) in ("self", "customer", "other")
+    assert isinstance(an.telegraphic, bool)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("!?.…'\"-a A\n,")), max_size=3000))
+def test_punctuation_and_quote_runs(text: str) -> None:
+    an = Analysis(text)
+    for s in an.sentences:
+        an.context(s.start, s.end)
