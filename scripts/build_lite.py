@@ -192,7 +192,7 @@ def write_contents(pages: list[Page], content: Path) -> None:
             src = page.source.parent / f"{rubric}.yaml"
             if not src.is_file():
                 raise LiteBuildError(f"{page.source}: names {rubric}.yaml, which does not exist")
-            (folder / f"{rubric}.json").write_text(compile_yaml(src), encoding="utf-8")
+            (folder / f"{rubric}.json").write_text(compile_yaml(src, positions=False), encoding="utf-8")
         entries.append(
             {
                 "id": page.id,
@@ -305,7 +305,7 @@ def engine_wheel(folder: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
         shutil.copytree(ROOT / "src", src / "src", ignore=shutil.ignore_patterns("__pycache__"))
-        for name in ("pyproject.toml", "README.md"):
+        for name in ("pyproject.toml", "setup.py", "README.md"):
             shutil.copy2(ROOT / name, src / name)
         _pip("wheel", "--no-deps", "-q", "-w", str(folder), str(src))
     wheels = sorted(folder.glob("skischool-*.whl"))

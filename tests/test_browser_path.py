@@ -1,7 +1,9 @@
 """The path a browser (Pyodide) takes must need only pure-Python code: no PyYAML, no compiled deps.
 
-We prove it by running that path in a fresh interpreter where importing PyYAML, jsonschema,
-pydantic, regex and re2 is made impossible.
+We prove it the way the browser gets the engine: build the wheel (which compiles the shipped
+rubrics and concepts to JSON), unpack it, and run the whole path in a fresh interpreter that sees
+only the unpacked wheel and where importing PyYAML, jsonschema, pydantic, regex and re2 is made
+impossible.
 """
 
 from __future__ import annotations
@@ -9,9 +11,27 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def unpacked_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The engine's wheel, built as the practice room builds it, unpacked as Pyodide installs it."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from build_lite import engine_wheel
+    finally:
+        sys.path.pop(0)
+    wheel = engine_wheel(tmp_path_factory.mktemp("wheel"))
+    site = tmp_path_factory.mktemp("site")
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(site)
+    return site
 
 BLOCKED = [
     "yaml",
@@ -29,9 +49,11 @@ BLOCKED = [
 SCRIPT = textwrap.dedent(
     """
     import sys
+    sys.path.insert(0, {site!r})
     for name in {blocked!r}:
         sys.modules[name] = None  # any import of it now raises ImportError
     import skischool
+    assert skischool.__file__.startswith({site!r}), skischool.__file__
     from skischool import load_situation
     from skischool.loader import load_rubric
     r = load_situation("complaint")
@@ -39,6 +61,8 @@ SCRIPT = textwrap.dedent(
     assert not result.passed
     compiled = load_rubric({compiled!r})
     assert compiled.id == "complaint"
+    from skischool.concepts import lexicon
+    assert "thanks" in lexicon()
     from skischool.widgets import exercise
     ex = exercise(compiled)
     ex.text.value = "Please DM us"
@@ -51,9 +75,24 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_browser_path_needs_no_compiled_packages(tmp_path: Path) -> None:
-    compiled = ROOT / "src" / "skischool" / "rubrics" / "complaint.json"
-    code = SCRIPT.format(blocked=BLOCKED, compiled=str(compiled))
+def test_wheel_carries_compiled_rubrics_and_concepts_without_positions(unpacked_wheel: Path) -> None:
+    import json
+
+    from skischool.loader import SITUATIONS
+
+    pkg = unpacked_wheel / "skischool"
+    for name in SITUATIONS:
+        doc = json.loads((pkg / "rubrics" / f"{name}.json").read_text(encoding="utf-8"))
+        assert doc["positions"] == {} and doc["rubric"]["id"] == name
+        assert doc["source"] == f"src/skischool/rubrics/{name}.yaml"
+    bundle = json.loads((pkg / "concepts" / "concepts.json").read_text(encoding="utf-8"))
+    assert len(bundle["concepts"]) == len(list((ROOT / "src/skischool/concepts").glob("*.yaml")))
+    assert not list((ROOT / "src/skischool/rubrics").glob("*.json")), "compiled JSON is never committed"
+
+
+def test_browser_path_needs_no_compiled_packages(unpacked_wheel: Path) -> None:
+    compiled = unpacked_wheel / "skischool" / "rubrics" / "complaint.json"
+    code = SCRIPT.format(blocked=BLOCKED, compiled=str(compiled), site=str(unpacked_wheel))
     proc = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -78,8 +117,9 @@ def test_compiled_json_is_strictly_validated(tmp_path: Path) -> None:
     from skischool.errors import RubricError
     from skischool.loader import load_rubric
 
-    src = ROOT / "src" / "skischool" / "rubrics" / "complaint.json"
-    doc = json.loads(src.read_text(encoding="utf-8"))
+    from skischool.situations import compile_yaml, situation_path
+
+    doc = json.loads(compile_yaml(situation_path("complaint"), positions=True))
     doc["rubric"]["criteria"][0]["severty"] = "error"
     bad = tmp_path / "complaint.json"
     bad.write_text(json.dumps(doc), encoding="utf-8")

@@ -1,40 +1,60 @@
 """General-purpose rubrics for everyday replies, chosen by the kind of post.
 
-They ship inside the package twice: as YAML (the source authors edit) and as JSON compiled from
-it (what the browser reads, since PyYAML is not available there). A test keeps the two in step.
+Their source is YAML. On CPython with PyYAML they are read from it directly; the browser
+(Pyodide, no PyYAML) reads JSON compiled from the YAML when the wheel is built (setup.py calls
+:func:`compile_package_data`). Compiled files are build output, never committed, and carry no
+source positions: those only matter to an author editing the YAML, who has PyYAML.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
 from .loader import SITUATIONS, build
 from .model import ChoiceRubric, ReplyRubric
-from .source import load_json, read_text
+from .source import load_json, load_source, read_text
 
 RUBRIC_DIR = Path(__file__).parent / "rubrics"
 
 
-def situation_path(name: str, suffix: str = ".json") -> Path:
+def situation_path(name: str, suffix: str = ".yaml") -> Path:
     return RUBRIC_DIR / f"{name}{suffix}"
+
+
+def _yaml_available() -> bool:
+    try:
+        import yaml  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @cache
 def load_situation(name: str) -> ReplyRubric | ChoiceRubric:
-    """The general rubric for a situation, from its compiled JSON (no PyYAML needed)."""
+    """The general rubric for a situation: its YAML, or the compiled JSON in a browser."""
     if name not in SITUATIONS:
         raise KeyError(f"unknown situation '{name}'; expected one of: {', '.join(SITUATIONS)}")
-    path = situation_path(name)
-    return build(load_json(read_text(path), str(path)))
+    yaml_path = situation_path(name)
+    if yaml_path.exists() and _yaml_available():
+        return build(load_source(yaml_path))
+    path = situation_path(name, ".json")
+    return build(load_json(read_text(path), _display(yaml_path)))
 
 
-def compile_yaml(path: Path) -> str:
-    """Compiled JSON text for a YAML rubric (CPython only: needs PyYAML)."""
+def compile_yaml(path: Path, *, positions: bool = True) -> str:
+    """Compiled JSON text for a YAML rubric (CPython only: needs PyYAML).
+
+    ``positions`` keeps the YAML line and column of every field, for rubrics whose errors an
+    author may still see (an instructor's own exercises); shipped rubrics leave them out.
+    """
     from .source import load_yaml, to_compiled_json
 
     source = load_yaml(read_text(path), _display(path))
     build(source)  # never ship a broken rubric
+    if not positions:
+        source.positions = {}
     return to_compiled_json(source)
 
 
@@ -46,17 +66,21 @@ def _display(path: Path) -> str:
         return path.name
 
 
-def compile_all(write: bool = True) -> list[Path]:
-    """Recompile every shipped situation rubric; returns those whose JSON changed."""
-    changed = []
+def compile_package_data(package_dir: Path) -> list[Path]:
+    """Write the compiled situation rubrics and concept bundle into a built package."""
+    from .concepts import compile_bundle
+
+    written = []
     for name in SITUATIONS:
-        src, out = situation_path(name, ".yaml"), situation_path(name)
-        text = compile_yaml(src)
-        if not out.exists() or out.read_text(encoding="utf-8") != text:
-            changed.append(out)
-            if write:
-                out.write_text(text, encoding="utf-8")
-    return changed
+        out = package_dir / "rubrics" / f"{name}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(compile_yaml(situation_path(name), positions=False), encoding="utf-8")
+        written.append(out)
+    bundle = package_dir / "concepts" / "concepts.json"
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    bundle.write_text(compile_bundle(), encoding="utf-8")
+    written.append(bundle)
+    return written
 
 
-__all__ = ["SITUATIONS", "compile_all", "load_situation"]
+__all__ = ["SITUATIONS", "compile_package_data", "compile_yaml", "load_situation"]
