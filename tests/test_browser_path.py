@@ -33,6 +33,7 @@ def unpacked_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         z.extractall(site)
     return site
 
+
 BLOCKED = [
     "yaml",
     "_yaml",
@@ -75,7 +76,9 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_wheel_carries_compiled_rubrics_and_concepts_without_positions(unpacked_wheel: Path) -> None:
+def test_wheel_carries_compiled_rubrics_and_concepts_without_positions(
+    unpacked_wheel: Path,
+) -> None:
     import json
 
     from skischool.loader import SITUATIONS
@@ -87,7 +90,9 @@ def test_wheel_carries_compiled_rubrics_and_concepts_without_positions(unpacked_
         assert doc["source"] == f"src/skischool/rubrics/{name}.yaml"
     bundle = json.loads((pkg / "concepts" / "concepts.json").read_text(encoding="utf-8"))
     assert len(bundle["concepts"]) == len(list((ROOT / "src/skischool/concepts").glob("*.yaml")))
-    assert not list((ROOT / "src/skischool/rubrics").glob("*.json")), "compiled JSON is never committed"
+    assert not list((ROOT / "src/skischool/rubrics").glob("*.json")), (
+        "compiled JSON is never committed"
+    )
 
 
 def test_browser_path_needs_no_compiled_packages(unpacked_wheel: Path) -> None:
@@ -116,7 +121,6 @@ def test_compiled_json_is_strictly_validated(tmp_path: Path) -> None:
 
     from skischool.errors import RubricError
     from skischool.loader import load_rubric
-
     from skischool.situations import compile_yaml, situation_path
 
     doc = json.loads(compile_yaml(situation_path("complaint"), positions=True))

@@ -138,6 +138,7 @@ examples:
   - {choose: [public], expect: pass}
   - {choose: [dm], expect: fail}
   - {choose: [], expect: fail}
+  - {choose: [dm, public], expect: fail}
 """
 
 

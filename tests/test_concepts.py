@@ -52,23 +52,50 @@ def test_published_concept_schema_is_up_to_date() -> None:
 
 BAD_CONCEPTS = [
     # (yaml text, line, field, words the message must contain)
-    ("id: x\nkind: moove\ntitle: t\nphrases: [a]\nexamples: {found: [a, a], not_found: [b, b]}\n", 2, "kind", "moove"),
-    ("id: x\nkind: move\ntitle: t\nphrases: [a]\nignore: [negatd]\nexamples: {found: [a, a], not_found: [b, b]}\n", 5, "ignore[0]", "negatd"),
-    ("id: x\nkind: flag\ntitle: t\nphrases:\n  - {regex: '(a+)+b'}\nexamples: {found: [a, a], not_found: [b, b]}\n", 5, "phrases[0].regex", "unsafe"),
+    (
+        "id: x\nkind: moove\ntitle: t\nphrases: [a]\nexamples: {found: [a, a], not_found: [b, b]}\n",
+        2,
+        "kind",
+        "moove",
+    ),
+    (
+        "id: x\nkind: move\ntitle: t\nphrases: [a]\nignore: [negatd]\nexamples: {found: [a, a], not_found: [b, b]}\n",
+        5,
+        "ignore[0]",
+        "negatd",
+    ),
+    (
+        "id: x\nkind: flag\ntitle: t\nphrases:\n  - {regex: '(a+)+b'}\nexamples: {found: [a, a], not_found: [b, b]}\n",
+        5,
+        "phrases[0].regex",
+        "unsafe",
+    ),
     ("id: x\nkind: flag\ntitle: t\nphrases: [a]\n", 1, "", "examples"),
-    ("id: x\nkind: flag\ntitle: t\nphrases: [a]\nexamples: {found: [a], not_found: [b, b]}\n", 5, "examples.found", "at least 2"),
-    ("id: Bad Id\nkind: flag\ntitle: t\nphrases: [a]\nexamples: {found: [a, a], not_found: [b, b]}\n", 1, "id", "Bad Id"),
+    (
+        "id: x\nkind: flag\ntitle: t\nphrases: [a]\nexamples: {found: [a], not_found: [b, b]}\n",
+        5,
+        "examples.found",
+        "at least 2",
+    ),
+    (
+        "id: Bad Id\nkind: flag\ntitle: t\nphrases: [a]\nexamples: {found: [a, a], not_found: [b, b]}\n",
+        1,
+        "id",
+        "Bad Id",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("text", "line", "field", "words"), BAD_CONCEPTS)
-def test_broken_concept_file_gets_a_located_error(text: str, line: int, field: str, words: str) -> None:
+def test_broken_concept_file_gets_a_located_error(
+    text: str, line: int, field: str, words: str
+) -> None:
     with pytest.raises(RubricError) as exc:
         build_concept(load_yaml(text, "concepts/x.yaml"))
     problems = exc.value.problems
-    assert any(p.line == line and p.field == field and words.lower() in p.message.lower() for p in problems), (
-        [str(p) for p in problems]
-    )
+    assert any(
+        p.line == line and p.field == field and words.lower() in p.message.lower() for p in problems
+    ), [str(p) for p in problems]
     assert all(p.file == "concepts/x.yaml" for p in problems)
 
 
@@ -88,7 +115,14 @@ def test_rubric_naming_an_unknown_concept_gets_a_located_error() -> None:
 
 def test_a_rubric_can_add_and_except_phrases_on_a_concept() -> None:
     data = reply_rubric_data(
-        [criterion("move", concepts=["thanks"], phrases=["ta very much"], exceptions=["cheers for nothing"])]
+        [
+            criterion(
+                "move",
+                concepts=["thanks"],
+                phrases=["ta very much"],
+                exceptions=["cheers for nothing"],
+            )
+        ]
     )
     r = rubric_from_dict(data)
     met = lambda t: r.check(t).criteria[0].met  # noqa: E731
@@ -109,6 +143,10 @@ def test_cheers_means_thanks_in_every_rubric_that_asks_for_thanks() -> None:
             continue
         for c in r.criteria:
             if "thanks" in (c.data.get("concepts") or []):
-                res = r.check("Cheers for flagging this, it really helps. I've fixed the sign today.")
+                res = r.check(
+                    "Cheers for flagging this, it really helps. I've fixed the sign today."
+                )
                 got = next(x for x in res.criteria if x.id == c.id)
-                assert got.met is not False, f"{path.name}: {c.id} refuses 'cheers for flagging this'"
+                assert got.met is not False, (
+                    f"{path.name}: {c.id} refuses 'cheers for flagging this'"
+                )

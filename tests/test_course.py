@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from skischool.examples import validate_file
-from skischool.loader import SITUATIONS, load_rubric
+from skischool.loader import MIN_FAIL_EXAMPLES, MIN_PASS_EXAMPLES, SITUATIONS, load_rubric
 from skischool.model import ChoiceRubric, ReplyRubric
 from skischool.readability import grade_level
 
@@ -469,10 +469,11 @@ def test_rubric_has_enough_examples(path: Path) -> None:
     assert r is not None, f"{rel(path)} does not load (see its validation test)"
     passes = sum(1 for e in r.examples if e.expect == "pass")
     fails = sum(1 for e in r.examples if e.expect == "fail")
+    need_p, need_f = MIN_PASS_EXAMPLES[r.kind], MIN_FAIL_EXAMPLES[r.kind]
     if isinstance(r, ReplyRubric):
-        assert passes >= 3 and fails >= 3, (
-            f"{rel(path)}: a reply rubric needs at least 3 pass and 3 fail examples, "
-            f"has {passes} pass and {fails} fail"
+        assert passes >= need_p and fails >= need_f, (
+            f"{rel(path)}: a reply rubric needs at least {need_p} pass and {need_f} fail "
+            f"examples, has {passes} pass and {fails} fail"
         )
         assert r.model_reply.strip(), f"{rel(path)}: a reply rubric needs a model_reply"
         result = r.check(r.model_reply)
@@ -480,9 +481,9 @@ def test_rubric_has_enough_examples(path: Path) -> None:
             f"{rel(path)}: the model_reply fails its own rubric ({result.summary})"
         )
     else:
-        assert passes >= 1 and fails >= 3, (
-            f"{rel(path)}: a choice rubric needs at least 1 pass and 3 fail examples, "
-            f"has {passes} pass and {fails} fail"
+        assert passes >= need_p and fails >= need_f, (
+            f"{rel(path)}: a choice rubric needs at least {need_p} pass and {need_f} fail "
+            f"examples, has {passes} pass and {fails} fail"
         )
 
 

@@ -15,7 +15,17 @@ from .conftest import criterion, reply_rubric_data
 
 @pytest.mark.parametrize(
     ("text", "minutes"),
-    [("9am", 540), ("2pm", 840), ("2:30 pm", 870), ("14:00", 840), ("noon", 720), ("12am", 0), ("9.15am", 555), ("nine", None), ("25:00", None)],
+    [
+        ("9am", 540),
+        ("2pm", 840),
+        ("2:30 pm", 870),
+        ("14:00", 840),
+        ("noon", 720),
+        ("12am", 0),
+        ("9.15am", 555),
+        ("nine", None),
+        ("25:00", None),
+    ],
 )
 def test_parse_time(text: str, minutes: int | None) -> None:
     assert F.parse_time(text) == minutes
@@ -29,13 +39,23 @@ def test_times_in_a_sentence_read_bare_hours_only_in_ranges() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("£4.50", 4.5), ("$12", 12.0), ("€3,20", 3.2), ("80p", 0.8), ("10 pounds", 10.0), ("4.50", None)],
+    [
+        ("£4.50", 4.5),
+        ("$12", 12.0),
+        ("€3,20", 3.2),
+        ("80p", 0.8),
+        ("10 pounds", 10.0),
+        ("4.50", None),
+    ],
 )
 def test_parse_price(text: str, value: float | None) -> None:
     assert F.parse_price(text) == value
 
 
-@pytest.mark.parametrize(("text", "value"), [("14 March", (14, 3)), ("March 14th", (14, 3)), ("3rd of Dec", (3, 12)), ("32 May", None)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("14 March", (14, 3)), ("March 14th", (14, 3)), ("3rd of Dec", (3, 12)), ("32 May", None)],
+)
 def test_parse_date(text: str, value: tuple[int, int] | None) -> None:
     assert F.parse_date(text) == value
 
@@ -86,7 +106,10 @@ def test_a_conflicting_fact_is_quoted_with_the_true_one() -> None:
 
 def test_an_offer_not_in_the_scenario_is_a_conflict_but_a_negated_one_is_not() -> None:
     res = check("So sorry! Have a voucher on us.")
-    assert res.met is False and "the scenario offers replacement, not a voucher" in res.findings[0].message
+    assert (
+        res.met is False
+        and "the scenario offers replacement, not a voucher" in res.findings[0].message
+    )
     assert check("We can't give vouchers, but I'll send a replacement today.").met is True
     assert check("Could we send a replacement? Yes, today.").met is True
 
@@ -99,10 +122,22 @@ def test_unrelated_times_and_prices_do_not_clash() -> None:
 @pytest.mark.parametrize(
     ("facts", "field", "words"),
     [
-        ([{"about": "a", "say": "b", "times": ["9 o'clock"]}], "criteria[0].facts[0].times[0]", "not a time"),
-        ([{"about": "a", "say": "b", "prices": ["cheap"]}], "criteria[0].facts[0].prices[0]", "not a price"),
+        (
+            [{"about": "a", "say": "b", "times": ["9 o'clock"]}],
+            "criteria[0].facts[0].times[0]",
+            "not a time",
+        ),
+        (
+            [{"about": "a", "say": "b", "prices": ["cheap"]}],
+            "criteria[0].facts[0].prices[0]",
+            "not a price",
+        ),
         ([{"about": "a", "say": "b"}], "criteria[0].facts[0]", "at least one of"),
-        ([{"about": "a", "say": "b", "days": ["funday"]}], "criteria[0].facts[0].days[0]", "funday"),
+        (
+            [{"about": "a", "say": "b", "days": ["funday"]}],
+            "criteria[0].facts[0].days[0]",
+            "funday",
+        ),
         ([{"say": "b", "times": ["9am"]}], "criteria[0].facts[0]", "about"),
     ],
 )

@@ -23,7 +23,13 @@ RUBRIC = reply_rubric_data(
             hint="Say it plainly.",
         ),
         criterion("move", "thanks", concepts=["thanks"], message="I couldn't find a thank-you."),
-        criterion("avoid", "no-deflect", concepts=["deflect-to-private"], severity="error", message="“{match}” sends them away."),
+        criterion(
+            "avoid",
+            "no-deflect",
+            concepts=["deflect-to-private"],
+            severity="error",
+            message="“{match}” sends them away.",
+        ),
     ],
     scenario={"platform": "x", "author": {"name": "Sam Lee"}, "post": "My order never came."},
 )
@@ -65,7 +71,10 @@ def test_keyword_salad_makes_no_moves_and_is_told_why() -> None:
     assert TELEGRAPHIC_NOTE in res.notes
     owns = next(c for c in res.criteria if c.id == "owns-it")
     assert owns.met is False
-    assert "list of keywords" in owns.findings[0].message and "“Apologies.”" in owns.findings[0].message
+    assert (
+        "list of keywords" in owns.findings[0].message
+        and "“Apologies.”" in owns.findings[0].message
+    )
     assert not res.passed
 
 

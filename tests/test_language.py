@@ -35,7 +35,9 @@ CONTEXTS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "phrase", "has", "lacks"), CONTEXTS, ids=[c[0][:30] for c in CONTEXTS])
+@pytest.mark.parametrize(
+    ("text", "phrase", "has", "lacks"), CONTEXTS, ids=[c[0][:30] for c in CONTEXTS]
+)
 def test_context_of_a_phrase(text: str, phrase: str, has: set[str], lacks: set[str]) -> None:
     got = flags(text, phrase)
     assert has <= got, f"{phrase!r} in {text!r}: expected {has}, got {got}"
@@ -45,7 +47,10 @@ def test_context_of_a_phrase(text: str, phrase: str, has: set[str], lacks: set[s
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Hi Sam. It's on us! Refund today? Yes.", ["Hi Sam.", "It's on us!", "Refund today?", "Yes."]),
+        (
+            "Hi Sam. It's on us! Refund today? Yes.",
+            ["Hi Sam.", "It's on us!", "Refund today?", "Yes."],
+        ),
         ("It costs £4.50 e.g. Mr. Smith said so.", ["It costs £4.50 e.g. Mr. Smith said so."]),
         ("Hi Sam,\n\nWould you like a call?", ["Hi Sam,", "Would you like a call?"]),
         ("Wait!!!! What?!? ok", ["Wait!!!!", "What?!?", "ok"]),

@@ -9,7 +9,7 @@ import pytest
 
 from skischool.errors import Problem, RubricError
 from skischool.examples import validate_file
-from skischool.loader import load_rubric, rubric_from_dict
+from skischool.loader import MIN_FAIL_EXAMPLES, MIN_PASS_EXAMPLES, load_rubric, rubric_from_dict
 from skischool.model import ChoiceRubric, ReplyRubric
 
 GOOD = """\
@@ -37,6 +37,14 @@ examples:
   - {text: "So sorry!", expect: pass}
   - {text: "Please DM us.", expect: fail, fails: [no-dm, sorry]}
   - {text: "Please DM us, sorry.", expect: fail, fails: [no-dm]}
+  - {text: "Sorry Dana, it's on its way.", expect: pass}
+  - {text: "Sorry, fixed now.", expect: pass}
+  - {text: "I'm so sorry, it ships today.", expect: pass}
+  - {text: "No need to DM us, sorry, it ships now.", expect: pass}
+  - {text: "It ships today.", expect: fail, fails: [sorry]}
+  - {text: "Please DM us for help.", expect: fail, fails: ['no-dm', 'sorry']}
+  - {text: "Please DM us, so sorry.", expect: fail, fails: ['no-dm']}
+  - {text: "We will check.", expect: fail, fails: [sorry]}
 """
 
 
@@ -151,9 +159,9 @@ def test_min_above_max_makes_pass_impossible(tmp_path: Path) -> None:
 
 
 def test_required_phrase_also_forbidden_makes_pass_impossible(tmp_path: Path) -> None:
-    text = GOOD.replace("phrases: [sorry]", "severity: error\n    phrases: [please dm us]")
+    text = GOOD.replace("phrases: [sorry]", "phrases: [please dm us]")
     (p,) = problems_for(tmp_path, text)
-    assert "no reply could pass" in p.message
+    assert "would earn the move and fail" in p.message
     assert p.field == "criteria[1].phrases[0]"
 
 
@@ -170,6 +178,7 @@ def test_choice_pass_score_unreachable(tmp_path: Path) -> None:
       - {choose: [a], expect: pass}
       - {choose: [b], expect: fail}
       - {choose: [], expect: fail}
+      - {choose: [b, a], expect: fail}
     """
     (p,) = problems_for(tmp_path, text)
     assert p.field == "pass_score" and "best option scores 80" in p.message
@@ -202,7 +211,8 @@ def test_rubric_without_enough_examples_is_rejected(tmp_path: Path) -> None:
     text = GOOD.split("examples:")[0] + "examples:\n  - {text: 'Sorry', expect: pass}\n"
     (p,) = problems_for(tmp_path, text)
     assert p.field == "examples"
-    assert "expected at least 2 that must pass and 2 that must fail" in p.message
+    need = f"expected at least {MIN_PASS_EXAMPLES['reply']} that must pass and {MIN_FAIL_EXAMPLES['reply']} that must fail"
+    assert need in p.message
 
 
 def test_failing_example_must_name_criteria(tmp_path: Path) -> None:

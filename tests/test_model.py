@@ -34,8 +34,20 @@ def test_error_severity_blocks_a_pass_even_with_high_score() -> None:
         pass_score=50,
     )
     result = r.check("sorry, dm us")
-    assert result.score == 90 and not result.passed
-    assert r.check("sorry").passed
+    # 90% of the weight is met, but a red flag scales the score below the pass mark.
+    assert result.score == round(90 * 49 / 100) and not result.passed
+    assert r.check("sorry").passed and r.check("sorry").score == 100
+
+
+def test_a_blocked_score_keeps_its_order_below_the_pass_mark() -> None:
+    r = reply(
+        criterion("avoid", "no-dm", phrases=["dm us"], severity="error", weight=1),
+        criterion("move", "a", phrases=["sorry"], weight=5),
+        criterion("move", "b", phrases=["today"], weight=4),
+        pass_score=70,
+    )
+    better, worse = r.check("sorry, dm us today"), r.check("dm us")
+    assert worse.score < better.score < 70
 
 
 def test_pass_score_threshold() -> None:
@@ -110,9 +122,9 @@ def test_tone_profile_from_criteria() -> None:
     assert calm["defensiveness"] == 0 and calm["ownership"] == 100
 
 
-def test_evidence_of_met_moves() -> None:
+def test_evidence_of_met_moves_is_the_learners_sentence() -> None:
     r = reply(criterion("move", "a", phrases=["so sorry"]))
-    assert r.check("I'm SO sorry").criteria[0].evidence == "SO sorry"
+    assert r.check("Hi Sam. I'm SO sorry! Fixed now.").criteria[0].evidence == "I'm SO sorry!"
 
 
 def choice(multiple: bool = False) -> ChoiceRubric:

@@ -57,7 +57,15 @@ _DATE = re.compile(
 OFFERS: dict[str, tuple[str, ...]] = {
     "refund": ("refund", "refunded", "refunding", "money back", "reimburse", "reimbursed"),
     "replacement": ("replacement", "replace it", "replace them", "send a new one", "send another"),
-    "discount": ("discount", "% off", "percent off", "money off", "promo code", "coupon", "discount code"),
+    "discount": (
+        "discount",
+        "% off",
+        "percent off",
+        "money off",
+        "promo code",
+        "coupon",
+        "discount code",
+    ),
     "voucher": ("voucher", "gift card", "gift certificate", "e-gift"),
     "free-item": (
         "on the house",
@@ -76,10 +84,17 @@ OFFERS: dict[str, tuple[str, ...]] = {
         "free upgrade",
         "freebie",
     ),
-    "credit": ("account credit", "credit your account", "credited", "bill credit", "credit note"),
+    "credit": (
+        "account credit",
+        "credit your account",
+        "credited to your account",
+        "credited back",
+        "bill credit",
+        "credit note",
+    ),
     "compensation": ("compensation", "compensate", "goodwill payment", "goodwill gesture"),
     "upgrade": ("upgrade you", "upgraded you", "free upgrade"),
-    "gift": ("a gift", "a little gift", "a treat", "hamper", "goodie bag", "swag"),
+    "gift": ("a gift", "a little gift", "a small gift", "hamper", "goodie bag"),
 }
 _OFFER_RE = {
     kind: re.compile(
@@ -116,19 +131,26 @@ def _hour(h: str, m: str | None, ap: str | None) -> int:
 
 
 def parse_time(text: str) -> int | None:
-    """Minutes after midnight for "9am", "2:30 pm", "14:00", "noon"; None if not a time."""
+    """Minutes after midnight for "9am", "2:30 pm", "14:00", "noon"; None if not a time.
+
+    A rubric's declared time must be unambiguous: "2:20" could be morning or afternoon.
+    """
     m = _TIME.fullmatch(text.strip())
     if not m:
         return None
-    return _time_of(m)
+    value = _time_of(m)
+    return value if isinstance(value, int) else None
 
 
-def _time_of(m: re.Match[str]) -> int:
+def _time_of(m: re.Match[str]) -> int | tuple[str, int, int]:
     if m.group(6):
         return {"noon": 720, "midday": 720, "midnight": 0}[m.group(6).lower()]
     if m.group(3):
         return _hour(m.group(1), m.group(2), m.group(3))
-    return int(m.group(4)) * 60 + int(m.group(5))
+    hour, minute = int(m.group(4)), int(m.group(5))
+    if hour <= 12:
+        return ("bare", hour % 12, minute)  # "2:20" may be morning or afternoon  # type: ignore[return-value]
+    return hour * 60 + minute
 
 
 def times(sentence: str, base: int) -> list[Stated]:
@@ -137,7 +159,11 @@ def times(sentence: str, base: int) -> list[Stated]:
     taken: list[tuple[int, int]] = []
     for m in _RANGE.finditer(sentence):
         h1, m1, a1, h2, m2, a2 = m.groups()
-        if int(h1) > 24 or int(h2) > 24 or (not a1 and not a2 and not (m1 or m2) and _looks_like_count(sentence, m.end())):
+        if (
+            int(h1) > 24
+            or int(h2) > 24
+            or (not a1 and not a2 and not (m1 or m2) and _looks_like_count(sentence, m.end()))
+        ):
             continue
         first = (m.start(1), m.end(3) if a1 else m.end(2) if m1 else m.end(1))
         second = (m.start(4), m.end(6) if a2 else m.end(5) if m2 else m.end(4))
@@ -153,9 +179,11 @@ def times(sentence: str, base: int) -> list[Stated]:
 
 
 def _looks_like_count(sentence: str, end: int) -> bool:
-    """"2 to 3 days", "5-10 minutes": a range of amounts, not a clock time."""
+    """ "2 to 3 days", "5-10 minutes": a range of amounts, not a clock time."""
     rest = sentence[end : end + 12].lower().lstrip()
-    return rest.startswith(("day", "week", "hour", "minute", "min", "month", "year", "people", "%", "x "))
+    return rest.startswith(
+        ("day", "week", "hour", "minute", "min", "month", "year", "people", "%", "x ")
+    )
 
 
 def days(sentence: str, base: int) -> list[Stated]:
@@ -163,10 +191,10 @@ def days(sentence: str, base: int) -> list[Stated]:
     for m in _DAY.finditer(sentence):
         stem = m.group(1).lower()[:3]
         day = next(d for d in DAYS if d.startswith(stem))
-        if len(m.group(0)) <= 3 and m.group(0).lower() in ("sat", "sun", "wed", "mon"):
-            # "sat" and "sun" are words too; three-letter forms count only with a capital.
-            if not m.group(0)[0].isupper():
-                continue
+        # "sat" and "sun" are words too; three-letter forms count only with a capital.
+        word = m.group(0)
+        if word.lower() in ("sat", "sun", "wed", "mon") and not word[0].isupper():
+            continue
         out.append(Stated("day", day, base + m.start(), base + m.end()))
     return out
 

@@ -19,10 +19,15 @@ from functools import cached_property
 
 # A sentence longer than this is cut into windows: context never looks further than this.
 MAX_SENTENCE = 600
+# Sentences are read this far into a reply; every platform's limit is well below it. A phrase
+# beyond it (in a pasted essay) is taken as written, with no context, so the work stays bounded.
+ANALYSIS_LIMIT = 50_000
 # Words before a phrase in which a negator still scopes over it ("we did not ever email").
-NEGATION_WINDOW = 5
+NEGATION_WINDOW = 7
 
-_TERMINAL = re.compile(r"[.!?…\n]+")
+# Sentence ends: punctuation, line breaks, and emoji (replies often end a sentence with one).
+_EMOJI = "\U0001f300-\U0001faff\U0001f000-\U0001f2ff\u2600-\u27bf"
+_TERMINAL = re.compile(f"[.!?…\\n{_EMOJI}]+")
 _WORD = re.compile(r"\w+(?:'\w+)*")
 # Characters that end a clause for negation scope ("No, please DM us" is not negated).
 _CLAUSE_PUNCT = frozenset(",;:–—()[]")
@@ -48,22 +53,31 @@ NEGATORS = frozenset(
 )
 # Words after a negator that cancel it: "don't hesitate to DM us" still sends them to DMs.
 NEGATION_CANCELLERS = frozenset(
-    {"hesitate", "worries", "worry", "problem", "doubt", "only", "just", "matter", "longer"}
+    {
+        "hesitate",
+        "worries",
+        "worry",
+        "problem",
+        "doubt",
+        "only",
+        "just",
+        "matter",
+        "longer",
+        "forget",
+    }
 )
 CLAUSE_WORDS = frozenset(
     {"but", "and", "so", "yet", "although", "though", "however", "because", "while", "whereas"}
 )
+# Past or third-person reports: "the agency told a customer to DM us". Gerunds ("saying no isn't
+# an option", "I'm asking you to DM us") are the speaker talking, not reporting.
 REPORTING_VERBS = frozenset(
     {
         "told",
-        "tell",
         "tells",
-        "telling",
         "said",
         "says",
-        "saying",
         "asked",
-        "asking",
         "wrote",
         "replied",
         "claimed",
@@ -288,15 +302,14 @@ class Analysis:
 
     def __init__(self, norm_text: str) -> None:
         self.text = norm_text
-        self.sentences = split_sentences(norm_text)
+        self.sentences = split_sentences(norm_text[:ANALYSIS_LIMIT])
         self._starts = [s.start for s in self.sentences]
 
     def sentence_at(self, offset: int) -> Sentence | None:
         i = bisect_right(self._starts, offset) - 1
-        if i < 0:
+        if i < 0 or offset >= ANALYSIS_LIMIT:
             return None
-        s = self.sentences[i]
-        return s if offset < s.end or (offset == s.end and offset > s.start) else s
+        return self.sentences[i]
 
     def context(self, start: int, end: int) -> Context:
         """How the phrase at [start, end) is used in its sentence."""
@@ -307,11 +320,13 @@ class Analysis:
         low = s.text.lower()
         rel = start - s.start
         return Context(
-            negated=_negated(before, s.text, s.start),
+            negated=_negated(before, s.text, s.start, start),
             quoted=_inside_quotes(s.text, rel, end - s.start),
             reported=_reported(before),
             offered=any(marker in low for marker in PREFERENCE_MARKERS),
-            conditional=any(w.low in CONDITIONAL_WORDS for w in _clause(before, s.text, s.start)),
+            conditional=any(
+                w.low in CONDITIONAL_WORDS for w in _clause(before, s.text, s.start, start)
+            ),
             question=s.question,
         )
 
@@ -343,7 +358,7 @@ class Analysis:
         """
         s = self.sentence_at(start)
         words = [w.low for w in s.words if start <= w.start < end] if s else []
-        if any(w in NEGATORS or w.endswith("n't") for w in words):
+        if any(_is_negator(w) for w in words):
             return "other"
         for i, w in enumerate(words):
             nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -356,25 +371,31 @@ class Analysis:
         return "other"
 
 
-def _clause(before: list[Word], text: str, base: int) -> list[Word]:
-    """The words of the phrase's own clause that come before it."""
+def _clause(before: list[Word], text: str, base: int, until: int) -> list[Word]:
+    """The words of the phrase's own clause that come before it (the phrase starts at ``until``)."""
     out: list[Word] = []
+    right = until
     for w in reversed(before):
-        gap = text[w.end - base : (out[-1].start - base) if out else None]
-        if out and any(ch in _CLAUSE_PUNCT for ch in gap):
-            break
-        if w.low in CLAUSE_WORDS:
+        gap = text[w.end - base : right - base]
+        if any(ch in _CLAUSE_PUNCT for ch in gap) or w.low in CLAUSE_WORDS:
             break
         out.append(w)
+        right = w.start
     out.reverse()
     return out
 
 
-def _negated(before: list[Word], text: str, base: int) -> bool:
-    clause = _clause(before, text, base)[-NEGATION_WINDOW:]
+def _is_negator(low: str) -> bool:
+    """'not', "wasn't", "nobody's" (nobody is), but not "don't hesitate" (see the cancellers)."""
+    if low.endswith("n't") or low in NEGATORS:
+        return True
+    return low.endswith("'s") and low[:-2] in NEGATORS
+
+
+def _negated(before: list[Word], text: str, base: int, until: int) -> bool:
+    clause = _clause(before, text, base, until)[-NEGATION_WINDOW:]
     for i, w in enumerate(clause):
-        negator = w.low in NEGATORS or w.low.endswith("n't")
-        if not negator:
+        if not _is_negator(w.low):
             continue
         following = clause[i + 1].low if i + 1 < len(clause) else ""
         if following in NEGATION_CANCELLERS:
@@ -384,7 +405,14 @@ def _negated(before: list[Word], text: str, base: int) -> bool:
 
 
 def _reported(before: list[Word]) -> bool:
-    return any(w.low in REPORTING_VERBS for w in before)
+    """Someone else's words: a reporting verb whose subject is not the speaker ("I told the
+    team to refund you today" is the speaker acting, not a report)."""
+    for i, w in enumerate(before):
+        if w.low in REPORTING_VERBS:
+            subject = {x.low for x in before[max(0, i - 2) : i]}
+            if i > 0 and not (subject & FIRST_PERSON):
+                return True
+    return False
 
 
 def _inside_quotes(text: str, start: int, end: int) -> bool:
@@ -397,9 +425,13 @@ def _inside_quotes(text: str, start: int, end: int) -> bool:
             opened_at = -1 if opened_at >= 0 else i
         elif ch == "'" and (i == 0 or not text[i - 1].isalnum()) and opened_at < 0:
             opened_at = i  # an opening single quote, not an apostrophe
-        elif ch == "'" and opened_at >= 0 and text[opened_at] == "'":
-            if i + 1 >= len(text) or not text[i + 1].isalnum():
-                opened_at = -1
+        elif (
+            ch == "'"
+            and opened_at >= 0
+            and text[opened_at] == "'"
+            and (i + 1 >= len(text) or not text[i + 1].isalnum())
+        ):
+            opened_at = -1  # the closing single quote
     if opened_at < 0:
         return False
     closer = text[opened_at]

@@ -22,7 +22,6 @@ from .platforms import PLATFORMS
 from .schema import Bool, Field, ListOf, Num, Obj, Str, Tagged, validate
 from .source import Source, load_source
 
-
 SITUATIONS = ("complaint", "question", "praise", "troll", "rant", "misinformation", "crisis")
 # Situations an exercise may be about; the first seven also have general rubrics.
 SITUATION_KINDS = (

@@ -87,8 +87,15 @@ class ReplyRubric(RubricBase):
         applicable = [r for r in results if r.met is not None]
         total = sum(r.weight for r in applicable)
         got = sum(r.weight for r in applicable if r.met)
-        score = round(100 * got / total) if total else (0 if EMPTY_NOTE in notes else 100)
+        raw = 100 * got / total if total else (0 if EMPTY_NOTE in notes else 100)
         blocked = any(r.met is False and r.severity == "error" for r in applicable)
+        # A red flag fails a reply whatever else it does, so its score says so too: it is scaled
+        # into the range below the pass mark, keeping the order among blocked replies.
+        score = (
+            round(raw * (self.pass_score - 1) / 100)
+            if blocked and self.pass_score > 0
+            else round(raw)
+        )
         passed = EMPTY_NOTE not in notes and not blocked and score >= self.pass_score
         return Result(
             rubric=self.id,

@@ -65,8 +65,7 @@ def finding_html(f: Finding) -> str:
     parts = [
         f'<li class="ss-finding ss-{esc(f.severity)}" style="margin:.4em 0;'
         f'border-left:3px solid {color};padding-left:.6em;list-style:none">',
-        f'<span style="color:{color};font-weight:600;font-size:.85em">'
-        f"{esc(label_for(f))}</span> ",
+        f'<span style="color:{color};font-weight:600;font-size:.85em">{esc(label_for(f))}</span> ',
     ]
     if f.quote and f.quote not in f.message:
         where = f" (line {f.line}, column {f.column})" if f.line else ""

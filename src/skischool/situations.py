@@ -8,7 +8,6 @@ source positions: those only matter to an author editing the YAML, who has PyYAM
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 

@@ -6,10 +6,13 @@ finding can always quote the learner's own words at the exact place they wrote t
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from .saferegex import check_pattern, compile_safe
 
@@ -79,6 +82,15 @@ def lowered(norm_text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in norm_text)
 
 
+_WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=8)
+def words_in(norm_text: str) -> frozenset[str]:
+    """Every distinct lower-case word of a text: one C-level pass, shared by all phrase sets."""
+    return frozenset(_WORDS.findall(lowered(norm_text)))
+
+
 @dataclass(frozen=True)
 class Match:
     phrase: Phrase
@@ -100,6 +112,9 @@ class PhraseSet:
         self._by_key: dict[str, Phrase] = {}
         alternatives: list[tuple[str, str]] = []
         self._regexes: list[tuple[re.Pattern[str], Phrase]] = []
+        # The words each literal phrase needs: when a text lacks them all, its scan is skipped.
+        self._needs: list[frozenset[str]] = []
+        self._always = False
         for p in self.phrases:
             if p.is_regex:
                 self._regexes.append((_compile_safe(p.text), p))
@@ -109,6 +124,11 @@ class PhraseSet:
             if not key or key in self._by_key:
                 continue
             self._by_key[key] = p
+            needs = frozenset(_WORDS.findall(key))
+            if needs:
+                self._needs.append(needs)
+            else:
+                self._always = True  # an emoji or punctuation-only phrase: no words to look for
             body = r"\s+".join(re.escape(w) for w in key.split())
             if _is_word_char(key[-1]):
                 body += r"(?!\w)"
@@ -118,54 +138,76 @@ class PhraseSet:
         self._literal = re.compile("|".join(b for _k, b in alternatives)) if alternatives else None
         self._exceptions = PhraseSet(exceptions) if exceptions else None
 
-    def _scan(self, norm_text: str) -> Iterator[Match]:
-        if self._literal is not None:
-            low = lowered(norm_text)
-            for m in self._literal.finditer(low):
-                start = m.start()
-                key = _key(m.group())
-                phrase = self._by_key.get(key)
-                if phrase is None:  # pragma: no cover - every alternative has a key
-                    continue
-                if start > 0 and _is_word_char(key[0]) and _is_word_char(low[start - 1]):
-                    continue  # starts inside a word
-                yield Match(phrase, start, m.end())
-        for rx, phrase in self._regexes:
-            for m in rx.finditer(norm_text, 0, REGEX_SCAN_LIMIT):
-                if m.end() > m.start():
-                    yield Match(phrase, m.start(), m.end())
+    def _scan_literal(self, norm_text: str) -> Iterator[Match]:
+        assert self._literal is not None
+        low = lowered(norm_text)
+        for m in self._literal.finditer(low):
+            start = m.start()
+            key = _key(m.group())
+            phrase = self._by_key.get(key)
+            if phrase is None:  # pragma: no cover - every alternative has a key
+                continue
+            if start > 0 and _is_word_char(key[0]) and _is_word_char(low[start - 1]):
+                continue  # starts inside a word
+            yield Match(phrase, start, m.end())
+
+    @staticmethod
+    def _scan_regex(rx: re.Pattern[str], phrase: Phrase, norm_text: str) -> Iterator[Match]:
+        for m in rx.finditer(norm_text, 0, REGEX_SCAN_LIMIT):
+            if m.end() > m.start():
+                yield Match(phrase, m.start(), m.end())
+
+    def iter_matches(self, norm_text: str) -> Iterator[Match]:
+        """Matches in text order, minus those inside an exception phrase, found lazily.
+
+        A caller that needs only the first few matches stops the scan early, so looking for one
+        move in a 1 MB paste costs as much as reading up to that move.
+        """
+        streams: list[Iterator[Match]] = []
+        if self._literal is not None and self._could_match(norm_text):
+            streams.append(self._scan_literal(norm_text))
+        streams.extend(self._scan_regex(rx, p, norm_text) for rx, p in self._regexes)
+        if not streams:
+            return
+        merged = (
+            streams[0]
+            if len(streams) == 1
+            else heapq.merge(*streams, key=lambda m: (m.start, -m.end))
+        )
+        if self._exceptions is None:
+            yield from merged
+            return
+        exceptions = self._exceptions.iter_matches(norm_text)
+        pending = next(exceptions, None)
+        window: deque[tuple[int, int]] = deque()  # exceptions that start at or before m.start
+        for m in merged:
+            while pending is not None and pending.start <= m.start:
+                window.append((pending.start, pending.end))
+                pending = next(exceptions, None)
+            while window and window[0][1] < m.start:
+                window.popleft()  # ended before this match: it cannot hold this or any later one
+            if any(s <= m.start and m.end <= e for s, e in window):
+                continue
+            yield m
+
+    def _could_match(self, norm_text: str) -> bool:
+        """Could any literal phrase occur? (All of some phrase's words appear in the text.)
+
+        Scanning a megabyte with a large alternation costs tens of milliseconds per phrase set;
+        most sets have no chance in a given reply, and a set lookup proves it for free.
+        """
+        if self._always or len(norm_text) < 2000:
+            return True
+        words = words_in(norm_text)
+        return any(needs <= words for needs in self._needs)
 
     def finditer(self, norm_text: str, limit: int | None = None) -> list[Match]:
-        """Matches in text order, minus those inside an exception phrase (linear sweep)."""
-        found = list(self._scan(norm_text))
-        if not found:
-            return []  # no need to look for exceptions
-        if self._regexes:
-            found.sort(key=lambda m: (m.start, -m.end))
-        spans = (
-            [(e.start, e.end) for e in self._exceptions.finditer(norm_text)]
-            if self._exceptions
-            else []
-        )
-        out: list[Match] = []
-        j = 0
-        for m in found:
-            # Exception spans are sorted; only the first one ending at or after m.end can hold m.
-            while j < len(spans) and spans[j][1] < m.end:
-                j += 1
-            if j < len(spans) and spans[j][0] <= m.start:
-                continue
-            out.append(m)
-            if limit is not None and len(out) >= limit:
-                break
-        return out
+        """Matches in text order, minus those inside an exception phrase."""
+        return list(islice(self.iter_matches(norm_text), limit))
 
     def first(self, norm_text: str) -> Match | None:
         """The earliest match (exceptions applied), or None."""
-        if not self._regexes and not self._exceptions:
-            return next(self._scan(norm_text), None)
-        matches = self.finditer(norm_text, limit=1)
-        return matches[0] if matches else None
+        return next(self.iter_matches(norm_text), None)
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -190,7 +232,12 @@ def phrase_problems(ph: object, path: tuple[object, ...]) -> list[tuple[tuple[ob
         return []
     has_phrase, has_regex = "phrase" in ph, "regex" in ph
     if has_phrase == has_regex:
-        return [(path, "a phrase mapping needs exactly one of 'phrase' or 'regex' (keys: phrase, regex, suggest)")]
+        return [
+            (
+                path,
+                "a phrase mapping needs exactly one of 'phrase' or 'regex' (keys: phrase, regex, suggest)",
+            )
+        ]
     if has_regex:
         reason = _check_pattern_cached(ph["regex"])
         if reason:

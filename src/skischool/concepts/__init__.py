@@ -31,7 +31,10 @@ ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
 TARGETS = ("self", "customer", "other")
 KINDS = ("move", "flag")
 # Uses in which a match does not count, unless the concept says otherwise.
-DEFAULT_IGNORE = {"move": ("negated", "quoted"), "flag": ("negated", "quoted", "reported", "offered")}
+DEFAULT_IGNORE = {
+    "move": ("negated", "quoted"),
+    "flag": ("negated", "quoted", "reported", "offered"),
+}
 
 _PHRASE_OBJ = Obj(
     "phrase",
@@ -46,11 +49,18 @@ CONCEPT = Obj(
     "concept",
     [
         Field("id", Str(pattern=ID_PATTERN), "The name rubrics use, e.g. 'thanks'.", required=True),
-        Field("kind", Str(enum=KINDS), "'move' (a reply does it) or 'flag' (a red flag).", required=True),
+        Field(
+            "kind",
+            Str(enum=KINDS),
+            "'move' (a reply does it) or 'flag' (a red flag).",
+            required=True,
+        ),
         Field("title", Str(), "A few words naming the concept.", required=True),
         Field("doc", Str(), "What counts, and what does not."),
         Field("phrases", ListOf(_PHRASE, min_items=1), "Ways people say it.", required=True),
-        Field("exceptions", ListOf(_PHRASE, min_items=1), "Phrases in which a match does not count."),
+        Field(
+            "exceptions", ListOf(_PHRASE, min_items=1), "Phrases in which a match does not count."
+        ),
         Field(
             "ignore",
             ListOf(Str(enum=CONTEXT_FLAGS)),
@@ -68,7 +78,12 @@ CONCEPT = Obj(
             Obj(
                 "concept examples",
                 [
-                    Field("found", ListOf(Str(), min_items=2), "Texts that use the concept.", required=True),
+                    Field(
+                        "found",
+                        ListOf(Str(), min_items=2),
+                        "Texts that use the concept.",
+                        required=True,
+                    ),
                     Field(
                         "not_found",
                         ListOf(Str(), min_items=2),
@@ -120,7 +135,13 @@ def build_concept(source: Source) -> Concept:
         if stem not in ("concepts", d["id"]) and not source.file.startswith("<"):
             line, col = source.where(("id",))
             problems.append(
-                Problem(source.file, line, col, "id", f"id '{d['id']}' must match the file name '{stem}'")
+                Problem(
+                    source.file,
+                    line,
+                    col,
+                    "id",
+                    f"id '{d['id']}' must match the file name '{stem}'",
+                )
             )
     if problems:
         raise RubricError(problems)

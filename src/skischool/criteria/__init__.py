@@ -15,7 +15,8 @@ from .readability import Readability
 from .voice import Voice
 
 CRITERION_TYPES: dict[str, type[Criterion]] = {
-    cls.type_name: cls for cls in (
+    cls.type_name: cls
+    for cls in (
         Avoid,
         Move,
         Order,

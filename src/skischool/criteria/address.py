@@ -30,12 +30,16 @@ class Address(Criterion):
     ]
 
     @classmethod
-    def check_config(cls, data: dict[str, Any], rubric: dict[str, Any]) -> list[tuple[tuple[object, ...], str]]:
+    def check_config(
+        cls, data: dict[str, Any], rubric: dict[str, Any]
+    ) -> list[tuple[tuple[object, ...], str]]:
         problems = super().check_config(data, rubric)
         scenario = rubric.get("scenario")
         author = (scenario or {}).get("author") or {}
         if scenario and not (author.get("name") or author.get("handle")):
-            problems.append(((), "an 'address' criterion needs scenario.author with a name or handle"))
+            problems.append(
+                ((), "an 'address' criterion needs scenario.author with a name or handle")
+            )
         return problems
 
     def __init__(self, data: dict[str, Any]) -> None:

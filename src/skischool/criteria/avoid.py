@@ -13,6 +13,7 @@ from .base import (
     CONCEPTS_FIELD,
     EXCEPTIONS_FIELD,
     IGNORE_FIELD,
+    MAX_FINDINGS,
     PHRASES,
     Criterion,
     Doc,
@@ -89,7 +90,7 @@ class Avoid(Criterion):
         return problems
 
     def evaluate(self, doc: Doc) -> tuple[bool | None, list[Finding], str]:
-        matches = self.matcher.hits(doc)
+        matches = self.matcher.hits(doc, limit=MAX_FINDINGS)
         if not matches:
             return True, [], ""
         return False, self.match_findings(doc, matches), ""

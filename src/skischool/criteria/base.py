@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..language import CONTEXT_FLAGS, Analysis, Sentence
+from ..language import CONTEXT_FLAGS, Analysis
 from ..platforms import limit_for
 from ..result import TONE_DIMENSIONS, Finding
 from ..schema import Field, ListOf, Num, Obj, OneOf, Str
@@ -20,6 +20,7 @@ from ..textmatch import Match, Phrase, PhraseSet, clip, line_col, normalize, phr
 
 SEVERITIES = ("error", "warning", "suggestion")
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]*"
+READABILITY_LIMIT = 20_000  # characters graded: far beyond any platform's reply limit
 MAX_FINDINGS = 10  # per criterion: a 1 MB paste must not produce a million findings
 
 
@@ -73,7 +74,8 @@ class Doc:
     def grade(self) -> float:
         from ..readability import grade_level
 
-        return grade_level(self.text)
+        # The grade of a pasted essay is meaningless; its opening is what a reader meets.
+        return grade_level(self.text[:READABILITY_LIMIT])
 
     def quote(self, start: int, end: int) -> str:
         return clip(self.text[start:end])
@@ -183,18 +185,31 @@ class Matcher:
         return bool(self.groups)
 
     def hits(self, doc: Doc, limit: int | None = None) -> list[Match]:
+        """The counted uses in text order; with ``limit``, only the first ``limit`` of them.
+
+        Each group is scanned lazily and stops once it has ``limit`` counted uses, so finding a
+        move early in a long paste never reads the rest of it.
+        """
         out: list[Match] = []
         for g in self.groups:
-            for i, m in enumerate(g.phrases.finditer(doc.norm)):
+            taken = 0
+            for i, m in enumerate(g.phrases.iter_matches(doc.norm)):
                 if i < CONTEXT_LIMIT and not self._counts(doc, g, m):
                     continue
                 if g.suggest and not m.phrase.suggest:
                     m = Match(replace(m.phrase, suggest=g.suggest), m.start, m.end)
                 out.append(m)
-                if limit is not None and len(out) >= limit * len(self.groups):
+                taken += 1
+                if limit is not None and taken >= limit:
                     break
         out.sort(key=lambda m: (m.start, -m.end))
-        return out[:limit] if limit is not None else out
+        # Two concepts can match the same words ("if you'd read" is a put-down and a blame);
+        # report each span once.
+        unique: list[Match] = []
+        for m in out:
+            if not unique or (m.start, m.end) != (unique[-1].start, unique[-1].end):
+                unique.append(m)
+        return unique[:limit] if limit is not None else unique
 
     def first(self, doc: Doc) -> Match | None:
         found = self.hits(doc, limit=1)
@@ -222,13 +237,17 @@ def matcher(
     groups: list[Group] = []
     if data.get(key):
         ignore = frozenset(data.get("ignore", default_ignore))
-        groups.append(Group(PhraseSet([phrase_from(p) for p in data[key]], own_exc or None), ignore))
+        groups.append(
+            Group(PhraseSet([phrase_from(p) for p in data[key]], own_exc or None), ignore)
+        )
     known = lexicon()
     for cid in data.get(concepts_key) or []:
         c = known[cid]
         exc = [phrase_from(p) for p in c.exceptions] + own_exc
         phrases = [phrase_from(p) for p in c.phrases]
-        groups.append(Group(PhraseSet(phrases, exc or None), c.ignore, c.points_at, c.suggest, c.id))
+        groups.append(
+            Group(PhraseSet(phrases, exc or None), c.ignore, c.points_at, c.suggest, c.id)
+        )
     return Matcher(groups)
 
 
@@ -278,7 +297,9 @@ class Criterion:
                 bad = unknown_placeholders(data[key], allowed)
                 if bad:
                     names = ", ".join("{" + a + "}" for a in cls.placeholders)
-                    problems.append(((key,), f"unknown placeholder {{{bad[0]}}}; expected one of {names}"))
+                    problems.append(
+                        ((key,), f"unknown placeholder {{{bad[0]}}}; expected one of {names}")
+                    )
         for key in (*cls.phrase_keys, "exceptions"):
             for j, ph in enumerate(data.get(key) or []):
                 problems.extend(phrase_problems(ph, (key, j)))

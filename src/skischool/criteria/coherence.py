@@ -44,4 +44,8 @@ class Coherence(Criterion):
         frags = an.fragments(3)
         listing = ", ".join(f"“{s.text}”" for s in frags)
         first = frags[0]
-        return False, [self.finding(doc, span=(first.start, first.end), values={"match": listing})], ""
+        return (
+            False,
+            [self.finding(doc, span=(first.start, first.end), values={"match": listing})],
+            "",
+        )

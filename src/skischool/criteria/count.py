@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from typing import Any
 
+from ..language import ANALYSIS_LIMIT
 from ..result import Finding
 from ..schema import Field, Num, Str
 from .base import EXCEPTIONS_FIELD, Criterion, Doc, TypeExample, phrase_set
@@ -27,6 +29,9 @@ COUNTABLE: dict[str, re.Pattern[str]] = {
 }
 # Short acronyms are not shouting.
 CAPS_MIN_LETTERS = 3
+# Counting stops here: past it the message says "1000+" and the answer is the same. Only the
+# first ANALYSIS_LIMIT characters are counted: how a reply reads is settled long before that.
+COUNT_CAP = 1000
 
 
 class Count(Criterion):
@@ -73,12 +78,17 @@ class Count(Criterion):
     ]
 
     @classmethod
-    def check_config(cls, data: dict[str, Any], rubric: dict[str, Any]) -> list[tuple[tuple[object, ...], str]]:
+    def check_config(
+        cls, data: dict[str, Any], rubric: dict[str, Any]
+    ) -> list[tuple[tuple[object, ...], str]]:
         problems = super().check_config(data, rubric)
         lo, hi = data.get("min"), data.get("max")
         if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
             problems.append(
-                (("min",), f"min {lo} is above max {hi}, so this criterion can never be met and no reply can pass")
+                (
+                    ("min",),
+                    f"min {lo} is above max {hi}, so this criterion can never be met and no reply can pass",
+                )
             )
         return problems
 
@@ -92,46 +102,43 @@ class Count(Criterion):
         )
 
     def spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """Spans of what is counted, outside the exceptions; at most COUNT_CAP of them.
+
+        Both scans are lazy and walk forward together, so a 1 MB paste of "FAQ FAQ ..." costs
+        one pass up to the cap, not a list of every match times every exception.
+        """
         pattern = COUNTABLE[self.what]
-        spans = []
-        for m in pattern.finditer(doc.norm):
+        exceptions = self.exceptions.iter_matches(doc.norm) if self.exceptions else iter(())
+        pending = next(exceptions, None)
+        window: deque[tuple[int, int]] = deque()
+        spans: list[tuple[int, int]] = []
+        for m in pattern.finditer(doc.norm, 0, ANALYSIS_LIMIT):
             if (
                 self.what == "caps_words"
                 and sum(ch.isalpha() for ch in m.group()) < CAPS_MIN_LETTERS
             ):
                 continue
-            spans.append((m.start(), m.end()))
-        if self.exceptions is not None and spans:
-            spans = _outside(spans, [(e.start, e.end) for e in self.exceptions.finditer(doc.norm)])
+            start, end = m.span()
+            while pending is not None and pending.start <= start:
+                window.append((pending.start, pending.end))
+                pending = next(exceptions, None)
+            while window and window[0][1] < start:
+                window.popleft()
+            if any(s <= start and end <= e for s, e in window):
+                continue
+            spans.append((start, end))
+            if len(spans) >= COUNT_CAP:
+                break
         return spans
 
     def evaluate(self, doc: Doc) -> tuple[bool | None, list[Finding], str]:
         spans = self.spans(doc)
         n = len(spans)
+        shown = f"{n}+" if n >= COUNT_CAP else n
         if self.max is not None and n > self.max:
-            values = {"count": n, "limit": self.max}
+            values = {"count": shown, "limit": self.max}
             first_extra = spans[self.max] if self.max < n else spans[0]
             return False, [self.finding(doc, span=first_extra, values=values)], ""
         if n < self.min:
             return False, [self.finding(doc, values={"count": n, "limit": self.min})], ""
         return True, [], ""
-
-
-def _outside(spans: list[tuple[int, int]], allowed: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans not inside an allowed span; one sweep over both sorted lists (linear, not n*m)."""
-    out: list[tuple[int, int]] = []
-    j = 0
-    for sp in spans:
-        while j < len(allowed) and allowed[j][1] < sp[1]:
-            j += 1
-        k = j
-        inside = False
-        # Allowed spans may overlap; look at those that could still hold this one.
-        while k < len(allowed) and allowed[k][0] <= sp[0]:
-            if allowed[k][1] >= sp[1]:
-                inside = True
-                break
-            k += 1
-        if not inside:
-            out.append(sp)
-    return out

@@ -37,12 +37,17 @@ class Length(Criterion):
     ]
 
     @classmethod
-    def check_config(cls, data: dict[str, Any], rubric: dict[str, Any]) -> list[tuple[tuple[object, ...], str]]:
+    def check_config(
+        cls, data: dict[str, Any], rubric: dict[str, Any]
+    ) -> list[tuple[tuple[object, ...], str]]:
         problems = super().check_config(data, rubric)
         lo, hi = data.get("min"), data.get("max")
         if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
             problems.append(
-                (("min",), f"min {lo} is above max {hi}, so this criterion can never be met and no reply can pass")
+                (
+                    ("min",),
+                    f"min {lo} is above max {hi}, so this criterion can never be met and no reply can pass",
+                )
             )
         return problems
 

@@ -124,7 +124,9 @@ class Move(Criterion):
         self.expected_from: int | None = data.get("expected_from")
 
     @classmethod
-    def check_config(cls, data: dict[str, Any], rubric: dict[str, Any]) -> list[tuple[tuple[object, ...], str]]:
+    def check_config(
+        cls, data: dict[str, Any], rubric: dict[str, Any]
+    ) -> list[tuple[tuple[object, ...], str]]:
         problems = super().check_config(data, rubric)
         if not data.get("phrases") and not data.get("concepts"):
             problems.append(((), "a move needs 'phrases' or 'concepts' (or both)"))
@@ -183,4 +185,6 @@ def _as_observation(f: Finding) -> Finding:
 def _as_telegraphic(f: Finding, fragments: str) -> Finding:
     from dataclasses import replace
 
-    return replace(f, message=f"{f.message} {TELEGRAPHIC_MESSAGE.format(match=fragments)}", kind="not-found")
+    return replace(
+        f, message=f"{f.message} {TELEGRAPHIC_MESSAGE.format(match=fragments)}", kind="not-found"
+    )

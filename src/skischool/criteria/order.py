@@ -75,7 +75,9 @@ class Order(Criterion):
         self.moves: list[Move] = []
 
     @classmethod
-    def check_config(cls, data: dict[str, Any], rubric: dict[str, Any]) -> list[tuple[tuple[object, ...], str]]:
+    def check_config(
+        cls, data: dict[str, Any], rubric: dict[str, Any]
+    ) -> list[tuple[tuple[object, ...], str]]:
         problems = super().check_config(data, rubric)
         if not data.get("not_before") and not data.get("concepts"):
             problems.append(((), "an order criterion needs 'not_before' or 'concepts' (or both)"))

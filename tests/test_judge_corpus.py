@@ -1,0 +1,80 @@
+"""The real-reply corpus the situation rubrics are measured on, and the benchmark's arithmetic."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_judge import auc, figures, scenario_for
+from judge.corpus import SITUATIONS, load, split_of
+
+ENTRIES = load()
+
+
+def test_corpus_is_large_and_covers_every_situation() -> None:
+    assert len(ENTRIES) >= 300
+    situations = Counter(e.situation for e in ENTRIES)
+    assert set(situations) == set(SITUATIONS), situations
+    verdicts = Counter(e.verdict for e in ENTRIES)
+    assert verdicts["good"] >= 100 and verdicts["poor"] >= 100, verdicts
+
+
+def test_every_entry_names_its_source_and_reason() -> None:
+    for e in ENTRIES:
+        assert e.source.startswith(("https://", "http://")), e.id
+        assert e.reply.strip() and e.why.strip() and e.post.strip(), e.id
+
+
+def test_split_is_fixed_by_source_and_matches_the_committed_list() -> None:
+    listed = {
+        line.strip()
+        for line in (ROOT / "benchmarks/judge/test-sources.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {e.source for e in ENTRIES if e.split == "test"} == listed
+    by_source: dict[str, set[str]] = {}
+    for e in ENTRIES:
+        by_source.setdefault(e.source, set()).add(e.split)
+    assert all(len(s) == 1 for s in by_source.values()), "one source, one side"
+    share = sum(1 for e in ENTRIES if e.split == "test") / len(ENTRIES)
+    assert 0.15 < share < 0.45, share
+    assert split_of("https://example.org/a") == split_of(" https://example.org/a ")
+
+
+def test_load_names_the_file_and_entry_of_a_broken_corpus(tmp_path: Path) -> None:
+    bad = tmp_path / "c.yaml"
+    bad.write_text(
+        "entries:\n"
+        "  - {id: a, situation: complaint, platform: x, organisation: O, post: p, reply: r,"
+        " verdict: great, why: w, source: 'https://x.org'}\n"
+        "  - {id: a, situation: gripe, platform: x, organisation: O, post: p, reply: s,"
+        " verdict: good, why: w, source: nowhere}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError) as exc:
+        load([bad])
+    msg = str(exc.value)
+    assert "c.yaml: entries[0]: verdict 'great'" in msg
+    assert "c.yaml: entries[1]: situation 'gripe'" in msg
+    assert "entries[1]: source is not an address" in msg and "id a also in" in msg
+
+
+def test_auc_and_confusion_arithmetic() -> None:
+    assert auc([3, 4], [1, 2]) == 1.0
+    assert auc([1, 2], [3, 4]) == 0.0
+    assert auc([1], [1]) == 0.5
+    assert auc([], [1]) is None
+    f = figures([(True, True, 90), (True, False, 40), (False, False, 20), (False, True, 80)])
+    assert (f.tp, f.fn, f.fp, f.tn, f.accuracy) == (1, 1, 1, 1, 0.5)
+    assert f.auc == 0.75
+
+
+def test_long_statements_are_judged_without_a_platform_limit() -> None:
+    long = next(e for e in ENTRIES if e.platform == "x" and len(e.reply) > 280)
+    assert scenario_for(long).platform == ""
