@@ -192,7 +192,9 @@ def write_contents(pages: list[Page], content: Path) -> None:
             src = page.source.parent / f"{rubric}.yaml"
             if not src.is_file():
                 raise LiteBuildError(f"{page.source}: names {rubric}.yaml, which does not exist")
-            (folder / f"{rubric}.json").write_text(compile_yaml(src, positions=False), encoding="utf-8")
+            (folder / f"{rubric}.json").write_text(
+                compile_yaml(src, positions=False), encoding="utf-8"
+            )
         entries.append(
             {
                 "id": page.id,

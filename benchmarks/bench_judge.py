@@ -1,0 +1,159 @@
+"""How well the situation rubrics agree with the public on real organisations' replies.
+
+    .venv/bin/python benchmarks/bench_judge.py [--split test|train|all]
+
+For every reply in the real-reply corpus (benchmarks/judge/real-replies.yaml) whose split is
+asked for (the held-out test split by default), the situation's general rubric checks the reply
+against the post it answered. A pass predicts "good", a fail "poor"; the score ranks replies for
+the AUC. Replies the public judged "mixed" are left out of the binary figures and reported
+apart. VADER (a sentiment lexicon) and a judge that always says "good" are scored on the same
+replies, side by side. Targets: accuracy >= 0.85 and AUC >= 0.90.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from judge.corpus import SITUATIONS, Entry, load
+
+from skischool.criteria.base import Scenario
+from skischool.platforms import PLATFORMS
+from skischool.situations import load_situation
+
+TARGET_ACCURACY, TARGET_AUC = 0.85, 0.90
+
+
+@dataclass(frozen=True)
+class Judged:
+    entry: Entry
+    passed: bool
+    score: float
+    vader: float
+
+
+def scenario_for(e: Entry) -> Scenario:
+    platform = e.platform if e.platform in PLATFORMS else ""
+    if platform and len(e.reply) > PLATFORMS[platform].limit:
+        platform = ""  # a long statement quoted from a thread or an image: no reply limit applies
+    return Scenario(platform=platform, post=e.post)
+
+
+def judge(entries: list[Entry]) -> list[Judged]:
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        vader = SentimentIntensityAnalyzer().polarity_scores
+    except ImportError:  # pragma: no cover - it is in requirements.txt
+        vader = None
+    out = []
+    for e in entries:
+        r = load_situation(e.situation).check(e.reply, scenario_for(e))
+        v = vader(e.reply)["compound"] if vader else 0.0
+        out.append(Judged(e, r.passed, float(r.score), v))
+    return out
+
+
+def auc(pos: list[float], neg: list[float]) -> float | None:
+    """Probability that a random good reply outranks a random poor one (ties count half)."""
+    if not pos or not neg:
+        return None
+    wins = 0.0
+    for p in pos:
+        for n in neg:
+            wins += 1.0 if p > n else 0.5 if p == n else 0.0
+    return wins / (len(pos) * len(neg))
+
+
+@dataclass(frozen=True)
+class Figures:
+    n: int
+    accuracy: float
+    auc: float | None
+    tp: int
+    fn: int
+    fp: int
+    tn: int
+
+
+def figures(rows: list[tuple[bool, bool, float]]) -> Figures:
+    """rows: (truly good, predicted good, score)."""
+    tp = sum(1 for t, p, _ in rows if t and p)
+    fn = sum(1 for t, p, _ in rows if t and not p)
+    fp = sum(1 for t, p, _ in rows if not t and p)
+    tn = sum(1 for t, p, _ in rows if not t and not p)
+    n = len(rows)
+    a = auc([s for t, _, s in rows if t], [s for t, _, s in rows if not t])
+    return Figures(n, (tp + tn) / n if n else 0.0, a, tp, fn, fp, tn)
+
+
+def _fmt_auc(a: float | None) -> str:
+    return "  n/a" if a is None else f"{a:5.2f}"
+
+
+def report(judged: list[Judged], split: str) -> dict[str, Figures]:
+    binary = [j for j in judged if j.entry.verdict != "mixed"]
+    groups: dict[str, list[Judged]] = defaultdict(list)
+    for j in binary:
+        groups[j.entry.situation].append(j)
+    groups["ALL"] = binary
+    print(
+        f"Real-reply corpus, {split} split: {len(judged)} replies "
+        f"({len(binary)} good/poor, {len(judged) - len(binary)} mixed)"
+    )
+    print(f"Targets: accuracy >= {TARGET_ACCURACY}, AUC >= {TARGET_AUC}\n")
+    head = f"{'situation':<15}{'n':>4}  {'rubric acc':>10} {'AUC':>5}  {'TP FN FP TN':>13}  {'VADER acc':>9} {'AUC':>5}  {'always-good':>11}"
+    print(head)
+    print("-" * len(head))
+    out: dict[str, Figures] = {}
+    for name in (*SITUATIONS, "ALL"):
+        rows = groups.get(name, [])
+        if not rows:
+            continue
+        ours = figures([(j.entry.good, j.passed, j.score) for j in rows])
+        vad = figures([(j.entry.good, j.vader >= 0.05, j.vader) for j in rows])
+        always = sum(1 for j in rows if j.entry.good) / len(rows)
+        out[name] = ours
+        conf = f"{ours.tp:>3}{ours.fn:>3}{ours.fp:>3}{ours.tn:>3}"
+        print(
+            f"{name:<15}{ours.n:>4}  {ours.accuracy:>10.2f} {_fmt_auc(ours.auc)}  {conf:>13}  "
+            f"{vad.accuracy:>9.2f} {_fmt_auc(vad.auc)}  {always:>11.2f}"
+        )
+    mixed = [j for j in judged if j.entry.verdict == "mixed"]
+    if mixed:
+        good = [j.score for j in binary if j.entry.good]
+        poor = [j.score for j in binary if not j.entry.good]
+        mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
+        print(
+            f"\nMean rubric score: good {mean(good):.0f}, mixed {mean([j.score for j in mixed]):.0f}, "
+            f"poor {mean(poor):.0f} (mixed should fall between)"
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--split", choices=("test", "train", "all"), default="test")
+    ap.add_argument("--misses", action="store_true", help="list the replies judged wrongly")
+    args = ap.parse_args(argv)
+    entries = [e for e in load() if args.split == "all" or e.split == args.split]
+    judged = judge(entries)
+    report(judged, args.split)
+    if args.misses:
+        print("\nJudged wrongly:")
+        for j in judged:
+            if j.entry.verdict != "mixed" and j.passed != j.entry.good:
+                print(
+                    f"  {j.entry.id} [{j.entry.situation}] public {j.entry.verdict}, "
+                    f"rubric {'pass' if j.passed else 'fail'} {j.score:.0f}: {j.entry.reply[:110]!r}"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

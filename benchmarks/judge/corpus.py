@@ -1,0 +1,106 @@
+"""The real-reply corpus: organisations' public replies with the public's verdict on them.
+
+Entries live in ``corpus/*.yaml`` (one file per collector). Each quotes a reply exactly from a
+published write-up, with the post it answered, the verdict the source reports, and the source's
+address. The train/test split is fixed by source: every entry from one article lands on the same
+side, decided by a hash of its address, so nothing learned from an article leaks into the test of
+that article's other replies, and adding entries never moves old ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+CORPUS_DIR = HERE / "corpus"
+SITUATIONS = ("complaint", "question", "praise", "troll", "rant", "misinformation", "crisis")
+VERDICTS = ("good", "poor", "mixed")
+TEST_SHARE = 30  # percent of sources held out for testing
+REQUIRED = (
+    "id",
+    "situation",
+    "platform",
+    "organisation",
+    "post",
+    "reply",
+    "verdict",
+    "why",
+    "source",
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    situation: str
+    platform: str
+    organisation: str
+    post: str
+    reply: str
+    verdict: str
+    why: str
+    source: str
+    file: str
+
+    @property
+    def split(self) -> str:
+        return split_of(self.source)
+
+    @property
+    def good(self) -> bool:
+        return self.verdict == "good"
+
+
+def split_of(source: str) -> str:
+    """'test' or 'train', fixed by the source address alone."""
+    digest = hashlib.sha256(source.strip().encode("utf-8")).digest()
+    return "test" if digest[0] * 100 // 256 < TEST_SHARE else "train"
+
+
+CORPUS_FILE = HERE / "real-replies.yaml"
+
+
+def corpus_files() -> list[Path]:
+    return [CORPUS_FILE] if CORPUS_FILE.exists() else sorted(CORPUS_DIR.glob("*.yaml"))
+
+
+def load(paths: list[Path] | None = None) -> list[Entry]:
+    """Every entry, checked; raises ValueError naming the file and entry of each problem."""
+    entries: list[Entry] = []
+    problems: list[str] = []
+    seen_ids: dict[str, str] = {}
+    seen_replies: dict[str, str] = {}
+    for path in paths or corpus_files():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for i, raw in enumerate(data.get("entries") or []):
+            where = f"{path.name}: entries[{i}]"
+            if not isinstance(raw, dict):
+                problems.append(f"{where}: expected a mapping")
+                continue
+            missing = [k for k in REQUIRED if not str(raw.get(k) or "").strip()]
+            if missing:
+                problems.append(f"{where} ({raw.get('id')}): missing {', '.join(missing)}")
+                continue
+            if raw["situation"] not in SITUATIONS:
+                problems.append(f"{where}: situation '{raw['situation']}' not one of {SITUATIONS}")
+            if raw["verdict"] not in VERDICTS:
+                problems.append(f"{where}: verdict '{raw['verdict']}' not one of {VERDICTS}")
+            if not str(raw["source"]).startswith(("http://", "https://")):
+                problems.append(f"{where}: source is not an address")
+            if raw["id"] in seen_ids:
+                problems.append(f"{where}: id {raw['id']} also in {seen_ids[raw['id']]}")
+            key = " ".join(str(raw["reply"]).lower().split())
+            if key in seen_replies:
+                problems.append(f"{where}: the same reply as {seen_replies[key]}")
+            seen_ids[raw["id"]] = path.name
+            seen_replies[key] = raw["id"]
+            entries.append(
+                Entry(**{k: str(raw[k]) for k in REQUIRED}, file=path.name)  # type: ignore[arg-type]
+            )
+    if problems:
+        raise ValueError("real-reply corpus problems:\n" + "\n".join(problems))
+    return entries
