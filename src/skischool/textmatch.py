@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
+from .regexlit import as_phrases
 from .saferegex import check_pattern, compile_safe
 
 # Authors' regular expressions see only the start of a reply. Even a pattern that passes the safety
@@ -23,6 +24,7 @@ REGEX_SCAN_LIMIT = 10_000
 
 # Safety analysis is the slow part of compiling an author's regex; rubrics repeat patterns.
 _compile_safe = lru_cache(maxsize=1024)(compile_safe)
+_as_phrases = lru_cache(maxsize=1024)(as_phrases)
 
 # Curly and straight quotes count as the same; control characters become spaces (same length).
 _TRANSLATION: dict[int, str] = {
@@ -98,27 +100,61 @@ class Match:
     end: int
 
 
+def trie_pattern(keys: list[str]) -> str:
+    """One regular expression for many lower-case phrases, factored as a trie.
+
+    At each place in the text the engine follows one branch per next character instead of
+    trying every phrase in turn: three to five times faster than a flat alternation on a
+    megabyte. Children come before an ending, so the longest phrase wins ("sorry to hear" over
+    "sorry"), and a phrase ending in a word character must not run on into a longer word.
+    """
+    trie: dict[str, dict] = {}
+    for k in keys:
+        node = trie
+        for ch in k:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict], last: str) -> str:
+        alts = [
+            (r"\s+" if ch == " " else re.escape(ch)) + emit(node[ch], ch)
+            for ch in sorted(c for c in node if c)
+        ]
+        if "" in node:
+            alts.append(r"(?!\w)" if _is_word_char(last) else "")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(trie, "")
+
+
 class PhraseSet:
     """Many phrases compiled into one scan, so checking stays linear in the text length.
 
-    Literal phrases are lower-cased and joined into one alternation with no leading assertion,
-    which lets the regex engine skip ahead by first character; that is about fifty times faster
-    than one case-insensitive, look-behind-guarded pattern. The leading word boundary is then
-    checked here. Authors' regular expressions run as their own case-insensitive scans.
+    Literal phrases are lower-cased and compiled into one trie-shaped pattern with no leading
+    assertion, which lets the regex engine skip ahead by first character; the leading word
+    boundary is then checked here. Authors' regular expressions run as their own
+    case-insensitive scans.
     """
 
     def __init__(self, phrases: list[Phrase], exceptions: list[Phrase] | None = None) -> None:
         self.phrases = list(phrases)
         self._by_key: dict[str, Phrase] = {}
-        alternatives: list[tuple[str, str]] = []
         self._regexes: list[tuple[re.Pattern[str], Phrase]] = []
         # The words each literal phrase needs: when a text lacks them all, its scan is skipped.
         self._needs: list[frozenset[str]] = []
-        self._always = False
+        self._symbols: list[str] = []
+        literals: list[Phrase] = []
         for p in self.phrases:
-            if p.is_regex:
-                self._regexes.append((_compile_safe(p.text), p))
+            if not p.is_regex:
+                literals.append(p)
                 continue
+            rx = _compile_safe(p.text)  # unsafe patterns are refused even when expandable
+            expanded = _as_phrases(p.text)
+            if expanded is None:
+                self._regexes.append((rx, p))
+            else:  # a finite pattern joins the one fast literal scan
+                literals.extend(Phrase(text, suggest=p.suggest) for text in expanded)
+        for p in literals:
             norm = normalize(p.text).strip().lower()
             key = _key(norm)
             if not key or key in self._by_key:
@@ -128,15 +164,20 @@ class PhraseSet:
             if needs:
                 self._needs.append(needs)
             else:
-                self._always = True  # an emoji or punctuation-only phrase: no words to look for
-            body = r"\s+".join(re.escape(w) for w in key.split())
-            if _is_word_char(key[-1]):
-                body += r"(?!\w)"
-            alternatives.append((key, body))
-        # Longest first, so "sorry to hear" is tried before "sorry" at the same place.
-        alternatives.sort(key=lambda kb: -len(kb[0]))
-        self._literal = re.compile("|".join(b for _k, b in alternatives)) if alternatives else None
+                self._symbols.append(key)  # an emoji or punctuation-only phrase
+        self._literal = re.compile(trie_pattern(list(self._by_key))) if self._by_key else None
         self._exceptions = PhraseSet(exceptions) if exceptions else None
+        # Authors' regexes, each already proven safe, joined into one scan: a rubric with thirty
+        # regexes reads the reply once, not thirty times. A named group says which one matched.
+        self._regex_all: re.Pattern[str] | None = None
+        if len(self._regexes) > 1:
+            try:
+                self._regex_all = re.compile(
+                    "|".join(f"(?P<r{i}>{rx.pattern})" for i, (rx, _p) in enumerate(self._regexes)),
+                    re.IGNORECASE,
+                )
+            except re.error:  # e.g. two patterns define the same group name: scan them apart
+                self._regex_all = None
 
     def _scan_literal(self, norm_text: str) -> Iterator[Match]:
         assert self._literal is not None
@@ -157,16 +198,28 @@ class PhraseSet:
             if m.end() > m.start():
                 yield Match(phrase, m.start(), m.end())
 
-    def iter_matches(self, norm_text: str) -> Iterator[Match]:
+    def _scan_regex_all(self, norm_text: str) -> Iterator[Match]:
+        assert self._regex_all is not None
+        for m in self._regex_all.finditer(norm_text, 0, REGEX_SCAN_LIMIT):
+            if m.end() > m.start() and m.lastgroup is not None:
+                yield Match(self._regexes[int(m.lastgroup[1:])][1], m.start(), m.end())
+
+    def iter_matches(self, norm_text: str, part: str = "all") -> Iterator[Match]:
         """Matches in text order, minus those inside an exception phrase, found lazily.
 
         A caller that needs only the first few matches stops the scan early, so looking for one
-        move in a 1 MB paste costs as much as reading up to that move.
+        move in a 1 MB paste costs as much as reading up to that move. ``part`` limits the scan
+        to the "literal" phrases or the "regex" ones (exceptions always apply in full).
         """
         streams: list[Iterator[Match]] = []
-        if self._literal is not None and self._could_match(norm_text):
+        if part != "regex" and self._literal is not None and self._could_match(norm_text):
             streams.append(self._scan_literal(norm_text))
-        streams.extend(self._scan_regex(rx, p, norm_text) for rx, p in self._regexes)
+        if part == "literal":
+            pass
+        elif self._regex_all is not None:
+            streams.append(self._scan_regex_all(norm_text))
+        else:
+            streams.extend(self._scan_regex(rx, p, norm_text) for rx, p in self._regexes)
         if not streams:
             return
         merged = (
@@ -196,7 +249,9 @@ class PhraseSet:
         Scanning a megabyte with a large alternation costs tens of milliseconds per phrase set;
         most sets have no chance in a given reply, and a set lookup proves it for free.
         """
-        if self._always or len(norm_text) < 2000:
+        if len(norm_text) < 2000:
+            return True
+        if any(sym in norm_text for sym in self._symbols):
             return True
         words = words_in(norm_text)
         return any(needs <= words for needs in self._needs)

@@ -212,8 +212,26 @@ class Matcher:
         return unique[:limit] if limit is not None else unique
 
     def first(self, doc: Doc) -> Match | None:
-        found = self.hits(doc, limit=1)
-        return found[0] if found else None
+        """A counted use that proves the move, preferring the earliest.
+
+        Whether a move is made does not depend on which phrasing is found first, so a group whose
+        literal phrases already make the move skips its authors' regexes: they are the slow part
+        of a check, and most moves are made in plain words.
+        """
+        best: Match | None = None
+        for g in self.groups:
+            hit = self._first_in(doc, g, "literal") or self._first_in(doc, g, "regex")
+            if hit is not None and (best is None or hit.start < best.start):
+                best = hit
+        return best
+
+    def _first_in(self, doc: Doc, g: Group, part: str) -> Match | None:
+        for i, m in enumerate(g.phrases.iter_matches(doc.norm, part)):
+            if i >= CONTEXT_LIMIT or self._counts(doc, g, m):
+                if g.suggest and not m.phrase.suggest:
+                    m = Match(replace(m.phrase, suggest=g.suggest), m.start, m.end)
+                return m
+        return None
 
     @staticmethod
     def _counts(doc: Doc, g: Group, m: Match) -> bool:
