@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .textmatch import Phrase, PhraseSet, normalize
+
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
     "january",
@@ -96,18 +98,12 @@ OFFERS: dict[str, tuple[str, ...]] = {
     "upgrade": ("upgrade you", "upgraded you", "free upgrade"),
     "gift": ("a gift", "a little gift", "a small gift", "hamper", "goodie bag"),
 }
-_OFFER_RE = {
-    kind: re.compile(
-        "|".join(
-            (r"(?<!\w)" if p[0].isalnum() else "")
-            + re.escape(p).replace(r"\ ", r"\s+")
-            + (r"(?!\w)" if p[-1].isalnum() else "")
-            for p in phrases
-        ),
-        re.I,
-    )
-    for kind, phrases in OFFERS.items()
-}
+# One trie-shaped scan finds every kind of offer (see textmatch); each phrase maps to its kind.
+_OFFER_KIND: dict[str, str] = {}
+for _kind, _phrases in OFFERS.items():
+    for _p in _phrases:
+        _OFFER_KIND.setdefault(_p, _kind)
+_OFFERS = PhraseSet([Phrase(p) for p in _OFFER_KIND])
 
 
 @dataclass(frozen=True)
@@ -232,12 +228,10 @@ def parse_date(text: str) -> tuple[int, int] | None:
 
 
 def offers(sentence: str, base: int) -> list[Stated]:
-    out = []
-    for kind, rx in _OFFER_RE.items():
-        for m in rx.finditer(sentence):
-            out.append(Stated("offer", kind, base + m.start(), base + m.end()))
-    out.sort(key=lambda s: s.start)
-    return out
+    return [
+        Stated("offer", _OFFER_KIND[m.phrase.text], base + m.start, base + m.end)
+        for m in _OFFERS.iter_matches(normalize(sentence))
+    ]
 
 
 def time_matches(stated: object, allowed: list[int]) -> bool:

@@ -52,9 +52,16 @@ for _c in [*range(32), 127]:
 _TRANSLATION[ord("\r")] = "\n"
 
 
+_TO_NORMALIZE = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATION)) + "]")
+
+
 def normalize(text: str) -> str:
-    """Same-length normalisation so offsets in the result are offsets in the original."""
-    return text.translate(_TRANSLATION)
+    """Same-length normalisation so offsets in the result are offsets in the original.
+
+    Only the characters that change are visited: most replies have none or a few, and a
+    character-by-character translate of a long paste is the slow way round.
+    """
+    return _TO_NORMALIZE.sub(lambda m: _TRANSLATION[ord(m.group())], text)
 
 
 @dataclass(frozen=True)
