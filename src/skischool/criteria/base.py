@@ -421,6 +421,17 @@ def unknown_placeholders(template: str, allowed: tuple[str, ...]) -> list[str]:
     return [p for p in _PLACEHOLDER.findall(template) if p not in allowed]
 
 
+def min_above_max(data: dict[str, Any]) -> list[tuple[tuple[object, ...], str]]:
+    """A 'min' above a 'max' makes a criterion impossible to meet (length, count)."""
+    lo, hi = data.get("min"), data.get("max")
+    if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+        message = (
+            f"min {lo} is above max {hi}, so this criterion can never be met and no reply can pass"
+        )
+        return [(("min",), message)]
+    return []
+
+
 def phrase_set(data: dict[str, Any], key: str = "phrases") -> PhraseSet:
     """A plain phrase list with the criterion's exceptions (no concepts, no context)."""
     exceptions = [phrase_from(p) for p in data.get("exceptions", [])]

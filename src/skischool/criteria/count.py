@@ -9,7 +9,7 @@ from typing import Any
 from ..language import ANALYSIS_LIMIT
 from ..result import Finding
 from ..schema import Field, Num, Str
-from .base import EXCEPTIONS_FIELD, Criterion, Doc, TypeExample, phrase_set
+from .base import EXCEPTIONS_FIELD, Criterion, Doc, TypeExample, min_above_max, phrase_set
 
 _EMOJI = (
     "\U0001f300-\U0001faff\U0001f000-\U0001f2ff\u2600-\u27bf\u2b00-\u2bff"
@@ -81,16 +81,7 @@ class Count(Criterion):
     def check_config(
         cls, data: dict[str, Any], rubric: dict[str, Any]
     ) -> list[tuple[tuple[object, ...], str]]:
-        problems = super().check_config(data, rubric)
-        lo, hi = data.get("min"), data.get("max")
-        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-            problems.append(
-                (
-                    ("min",),
-                    f"min {lo} is above max {hi}, so this criterion can never be met and no reply can pass",
-                )
-            )
-        return problems
+        return super().check_config(data, rubric) + min_above_max(data)
 
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)

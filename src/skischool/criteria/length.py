@@ -7,7 +7,7 @@ from typing import Any
 
 from ..result import Finding
 from ..schema import Field, Num, OneOf, Str
-from .base import Author, Criterion, Doc, Scenario, TypeExample, fill, person
+from .base import Author, Criterion, Doc, Scenario, TypeExample, fill, min_above_max, person
 
 
 class Length(Criterion):
@@ -40,16 +40,7 @@ class Length(Criterion):
     def check_config(
         cls, data: dict[str, Any], rubric: dict[str, Any]
     ) -> list[tuple[tuple[object, ...], str]]:
-        problems = super().check_config(data, rubric)
-        lo, hi = data.get("min"), data.get("max")
-        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-            problems.append(
-                (
-                    ("min",),
-                    f"min {lo} is above max {hi}, so this criterion can never be met and no reply can pass",
-                )
-            )
-        return problems
+        return super().check_config(data, rubric) + min_above_max(data)
 
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
