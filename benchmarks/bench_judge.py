@@ -13,6 +13,7 @@ replies, side by side. Targets: accuracy >= 0.85 and AUC >= 0.90.
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -92,6 +93,25 @@ def figures(rows: list[tuple[bool, bool, float]]) -> Figures:
     return Figures(n, (tp + tn) / n if n else 0.0, a, tp, fn, fp, tn)
 
 
+def bootstrap(rows: list[Judged], rounds: int = 2000, seed: int = 8) -> tuple[float, ...]:
+    """95% intervals for accuracy and AUC, resampling replies with replacement (fixed seed)."""
+    rng = random.Random(seed)
+    accs, aucs = [], []
+    for _ in range(rounds):
+        sample = [rows[rng.randrange(len(rows))] for _ in rows]
+        f = figures([(j.entry.good, j.passed, j.score) for j in sample])
+        accs.append(f.accuracy)
+        if f.auc is not None:
+            aucs.append(f.auc)
+    accs.sort()
+    aucs.sort()
+
+    def pick(xs: list[float], q: float) -> float:
+        return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+
+    return pick(accs, 0.025), pick(accs, 0.975), pick(aucs, 0.025), pick(aucs, 0.975)
+
+
 def _fmt_auc(a: float | None) -> str:
     return "  n/a" if a is None else f"{a:5.2f}"
 
@@ -124,6 +144,12 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
             f"{name:<15}{ours.n:>4}  {ours.accuracy:>10.2f} {_fmt_auc(ours.auc)}  {conf:>13}  "
             f"{vad.accuracy:>9.2f} {_fmt_auc(vad.auc)}  {always:>11.2f}"
         )
+    lo_acc, hi_acc, lo_auc, hi_auc = bootstrap(binary)
+    print(
+        f"\n95% bootstrap interval over all {len(binary)} good/poor replies: accuracy "
+        f"{lo_acc:.2f}-{hi_acc:.2f}, AUC {lo_auc:.2f}-{hi_auc:.2f} (small samples: read per-situation "
+        "figures with care)"
+    )
     mixed = [j for j in judged if j.entry.verdict == "mixed"]
     if mixed:
         good = [j.score for j in binary if j.entry.good]
