@@ -55,6 +55,9 @@ class Doc:
         self.text = text
         self.norm = normalize(text)
         self.scenario = scenario or Scenario()
+        # Results shared by the criteria of one check (see Matcher._first_in); keyed by object
+        # ids that live as long as the rubric that made them.
+        self.memo: dict[object, object] = {}
 
     @cached_property
     def platform_limit(self) -> int | None:
@@ -226,6 +229,13 @@ class Matcher:
         return best
 
     def _first_in(self, doc: Doc, g: Group, part: str) -> Match | None:
+        key = (id(g), part)
+        if key in doc.memo:
+            return doc.memo[key]  # type: ignore[no-any-return]
+        doc.memo[key] = found = self._scan_first(doc, g, part)
+        return found
+
+    def _scan_first(self, doc: Doc, g: Group, part: str) -> Match | None:
         for i, m in enumerate(g.phrases.iter_matches(doc.norm, part)):
             if i >= CONTEXT_LIMIT or self._counts(doc, g, m):
                 if g.suggest and not m.phrase.suggest:
@@ -260,13 +270,28 @@ def matcher(
         )
     known = lexicon()
     for cid in data.get(concepts_key) or []:
-        c = known[cid]
-        exc = [phrase_from(p) for p in c.exceptions] + own_exc
-        phrases = [phrase_from(p) for p in c.phrases]
-        groups.append(
-            Group(PhraseSet(phrases, exc or None), c.ignore, c.points_at, c.suggest, c.id)
-        )
+        groups.append(_concept_group(known[cid], tuple(own_exc)))
     return Matcher(groups)
+
+
+_CONCEPT_GROUPS: dict[tuple[object, ...], Group] = {}
+
+
+def _concept_group(c: Any, own_exc: tuple[Phrase, ...]) -> Group:
+    """One Group per concept and rubric exceptions, shared by every criterion that names it.
+
+    Sharing lets a check scan a concept once per reply however many criteria ask for it (a
+    crisis rubric asks for 'feeling' twice), through the per-reply memo in Matcher.
+    """
+    key = (c.id, c.file, own_exc)
+    group = _CONCEPT_GROUPS.get(key)
+    if group is None:
+        exc = [phrase_from(p) for p in c.exceptions] + list(own_exc)
+        phrases = [phrase_from(p) for p in c.phrases]
+        group = Group(PhraseSet(phrases, exc or None), c.ignore, c.points_at, c.suggest, c.id)
+        if len(_CONCEPT_GROUPS) < 4096:
+            _CONCEPT_GROUPS[key] = group
+    return group
 
 
 class Criterion:
