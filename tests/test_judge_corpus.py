@@ -78,3 +78,26 @@ def test_auc_and_confusion_arithmetic() -> None:
 def test_long_statements_are_judged_without_a_platform_limit() -> None:
     long = next(e for e in ENTRIES if e.platform == "x" and len(e.reply) > 280)
     assert scenario_for(long).platform == ""
+
+
+def test_blind_replies_cover_every_exercise_reply_rubric_with_four_kinds() -> None:
+    import yaml
+
+    from skischool.examples import find_rubrics
+    from skischool.loader import load_rubric
+    from skischool.model import ReplyRubric
+
+    replies = yaml.safe_load((ROOT / "benchmarks/judge/blind-replies.yaml").read_text())["replies"]
+    kinds: dict[str, set[str]] = {}
+    for r in replies:
+        kinds.setdefault(r["rubric"], set()).add(r["kind"])
+        assert r["text"].strip(), r
+    expected = {
+        str(p.relative_to(ROOT))
+        for p in find_rubrics([ROOT / "exercises"])
+        if isinstance(load_rubric(p), ReplyRubric)
+    }
+    assert set(kinds) == expected
+    assert all(
+        k == {"good-plain", "good-unusual", "bad-sneaky", "bad-salad"} for k in kinds.values()
+    )

@@ -28,7 +28,7 @@ NEGATION_WINDOW = 7
 # Sentence ends: punctuation, line breaks, and emoji (replies often end a sentence with one).
 _EMOJI = "\U0001f300-\U0001faff\U0001f000-\U0001f2ff\u2600-\u27bf"
 _TERMINAL = re.compile(f"[.!?…\\n{_EMOJI}]+")
-_WORD = re.compile(r"\w+(?:'\w+)*")
+_WORD = re.compile(r"\w+(?:['-]\w+)*")  # "check-up" and "don't" are one word each
 # Characters that end a clause for negation scope ("No, please DM us" is not negated).
 _CLAUSE_PUNCT = frozenset(",;:–—()[]")
 _ABBREVIATIONS = frozenset(

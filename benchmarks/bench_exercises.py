@@ -1,0 +1,58 @@
+"""Do the exercise rubrics judge fresh replies fairly? Replies written blind from the scenarios.
+
+    .venv/bin/python benchmarks/bench_exercises.py [--misses]
+
+benchmarks/judge/blind-replies.yaml holds four replies per exercise, written by someone who saw
+only the task, the post and the context, never the rubric: a plain good reply, a good reply
+worded unusually, a sneaky-bad reply and keyword salad. A good reply should pass and a bad one
+fail; the figures say how often each kind gets the verdict it deserves.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from skischool.loader import load_rubric
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("good-plain", "good-unusual", "bad-sneaky", "bad-salad")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--misses", action="store_true", help="list the replies judged wrongly")
+    args = ap.parse_args(argv)
+    replies = yaml.safe_load((ROOT / "benchmarks/judge/blind-replies.yaml").read_text())["replies"]
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    misses = []
+    for r in replies:
+        result = load_rubric(ROOT / r["rubric"]).check(r["text"])
+        deserved = r["kind"].startswith("good")
+        total[r["kind"]] += 1
+        if result.passed == deserved:
+            right[r["kind"]] += 1
+        else:
+            misses.append((r, result))
+    print(f"Blind replies to {len({r['rubric'] for r in replies})} exercises:")
+    for kind in KINDS:
+        verb = "passed" if kind.startswith("good") else "failed"
+        print(f"  {kind:<13} {right[kind]:>3} of {total[kind]:<3} {verb}")
+    good = sum(right[k] for k in KINDS[:2]), sum(total[k] for k in KINDS[:2])
+    bad = sum(right[k] for k in KINDS[2:]), sum(total[k] for k in KINDS[2:])
+    print(f"  good replies passed {good[0]}/{good[1]}; bad replies failed {bad[0]}/{bad[1]}")
+    if args.misses:
+        for r, res in misses:
+            unmet = ", ".join(c.id for c in res.criteria if c.met is False)
+            print(
+                f"\n  {r['kind']} {r['rubric']} score {res.score} (unmet: {unmet})\n    {r['text']}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
