@@ -184,9 +184,6 @@ class Matcher:
     def __init__(self, groups: list[Group]) -> None:
         self.groups = groups
 
-    def __bool__(self) -> bool:
-        return bool(self.groups)
-
     def hits(self, doc: Doc, limit: int | None = None) -> list[Match]:
         """The counted uses in text order; with ``limit``, only the first ``limit`` of them.
 
