@@ -21,7 +21,7 @@ from functools import cached_property
 MAX_SENTENCE = 600
 # Sentences are read this far into a reply; every platform's limit is well below it. A phrase
 # beyond it (in a pasted essay) is taken as written, with no context, so the work stays bounded.
-ANALYSIS_LIMIT = 50_000
+ANALYSIS_LIMIT = 20_000
 # Words before a phrase in which a negator still scopes over it ("we did not ever email").
 NEGATION_WINDOW = 7
 
