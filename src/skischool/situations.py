@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .loader import SITUATIONS, build
 from .model import ChoiceRubric, ReplyRubric
-from .source import load_json, load_source, read_text
+from .source import display_name, load_json, load_source, read_text
 
 RUBRIC_DIR = Path(__file__).parent / "rubrics"
 
@@ -39,7 +39,7 @@ def load_situation(name: str) -> ReplyRubric | ChoiceRubric:
     if yaml_path.exists() and _yaml_available():
         return build(load_source(yaml_path))
     path = situation_path(name, ".json")
-    return build(load_json(read_text(path), _display(yaml_path)))
+    return build(load_json(read_text(path), display_name(yaml_path)))
 
 
 def compile_yaml(path: Path, *, positions: bool = True) -> str:
@@ -50,19 +50,11 @@ def compile_yaml(path: Path, *, positions: bool = True) -> str:
     """
     from .source import load_yaml, to_compiled_json
 
-    source = load_yaml(read_text(path), _display(path))
+    source = load_yaml(read_text(path), display_name(path))
     build(source)  # never ship a broken rubric
     if not positions:
         source.positions = {}
     return to_compiled_json(source)
-
-
-def _display(path: Path) -> str:
-    """A stable, machine-independent name for error messages in compiled files."""
-    try:
-        return str(path.resolve().relative_to(RUBRIC_DIR.parent.parent.parent))
-    except ValueError:
-        return path.name
 
 
 def compile_package_data(package_dir: Path) -> list[Path]:

@@ -43,6 +43,17 @@ class Source:
         return pos if pos else self.where(path)
 
 
+_REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def display_name(path: Path) -> str:
+    """A stable, machine-independent name for a shipped file in errors and compiled output."""
+    try:
+        return str(path.resolve().relative_to(_REPO))
+    except ValueError:
+        return path.name
+
+
 def read_text(path: str | Path) -> str:
     """Read a rubric as UTF-8 text with a clear error instead of a traceback."""
     p = Path(path)

@@ -20,14 +20,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, RubricError
+from ..criteria.base import CONCEPT_ID_PATTERN, PHRASE
+from ..errors import Problem, RubricError, format_path
 from ..language import CONTEXT_FLAGS
-from ..schema import Field, ListOf, Obj, OneOf, Str, validate
-from ..source import Source, load_json, load_yaml, read_text, to_compiled_json
+from ..schema import Field, ListOf, Obj, Str, validate
+from ..source import Source, display_name, load_json, load_yaml, read_text, to_compiled_json
 
 CONCEPT_DIR = Path(__file__).parent
 BUNDLE = CONCEPT_DIR / "concepts.json"
-ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
 TARGETS = ("self", "customer", "other")
 KINDS = ("move", "flag")
 # Uses in which a match does not count, unless the concept says otherwise.
@@ -36,19 +36,15 @@ DEFAULT_IGNORE = {
     "flag": ("negated", "quoted", "reported", "offered"),
 }
 
-_PHRASE_OBJ = Obj(
-    "phrase",
-    [
-        Field("phrase", Str(), "Words to look for (word-bounded, any case, any quote style)."),
-        Field("regex", Str(max_length=500), "A regular expression (checked for safety)."),
-        Field("suggest", Str(), "What to write instead, shown to the learner."),
-    ],
-)
-_PHRASE = OneOf([Str(), _PHRASE_OBJ], label="a phrase (text) or a mapping with 'phrase' or 'regex'")
 CONCEPT = Obj(
     "concept",
     [
-        Field("id", Str(pattern=ID_PATTERN), "The name rubrics use, e.g. 'thanks'.", required=True),
+        Field(
+            "id",
+            Str(pattern=CONCEPT_ID_PATTERN),
+            "The name rubrics use, e.g. 'thanks'.",
+            required=True,
+        ),
         Field(
             "kind",
             Str(enum=KINDS),
@@ -57,9 +53,9 @@ CONCEPT = Obj(
         ),
         Field("title", Str(), "A few words naming the concept.", required=True),
         Field("doc", Str(), "What counts, and what does not."),
-        Field("phrases", ListOf(_PHRASE, min_items=1), "Ways people say it.", required=True),
+        Field("phrases", ListOf(PHRASE, min_items=1), "Ways people say it.", required=True),
         Field(
-            "exceptions", ListOf(_PHRASE, min_items=1), "Phrases in which a match does not count."
+            "exceptions", ListOf(PHRASE, min_items=1), "Phrases in which a match does not count."
         ),
         Field(
             "ignore",
@@ -130,7 +126,7 @@ def build_concept(source: Source) -> Concept:
             for j, ph in enumerate(d.get(key) or []):
                 for path, message in phrase_problems(ph, (key, j)):
                     line, col = source.where(path)
-                    problems.append(Problem(source.file, line, col, _fmt(path), message))
+                    problems.append(Problem(source.file, line, col, format_path(path), message))
         stem = Path(source.file).stem
         if stem not in ("concepts", d["id"]) and not source.file.startswith("<"):
             line, col = source.where(("id",))
@@ -163,12 +159,6 @@ def build_concept(source: Source) -> Concept:
     )
 
 
-def _fmt(path: tuple[object, ...]) -> str:
-    from ..errors import format_path
-
-    return format_path(path)
-
-
 def concept_files() -> list[Path]:
     return sorted(CONCEPT_DIR.glob("*.yaml"))
 
@@ -185,7 +175,7 @@ def _yaml_available() -> bool:
 def lexicon() -> dict[str, Concept]:
     """Every shipped concept by id: from the YAML sources, or the compiled bundle in a browser."""
     if _yaml_available():
-        sources = [load_yaml(read_text(p), _display(p)) for p in concept_files()]
+        sources = [load_yaml(read_text(p), display_name(p)) for p in concept_files()]
     else:
         bundle = json.loads(read_text(BUNDLE))
         sources = [load_json(json.dumps(doc), doc.get("source", "")) for doc in bundle["concepts"]]
@@ -205,18 +195,11 @@ def lexicon() -> dict[str, Concept]:
     return out
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(CONCEPT_DIR.parent.parent.parent))
-    except ValueError:
-        return path.name
-
-
 def compile_bundle() -> str:
     """``concepts.json``: every concept file compiled for the browser (no positions needed)."""
     docs = []
     for p in concept_files():
-        src = load_yaml(read_text(p), _display(p))
+        src = load_yaml(read_text(p), display_name(p))
         build_concept(src)  # never ship a broken concept
         doc = json.loads(to_compiled_json(src))
         doc["positions"] = {}

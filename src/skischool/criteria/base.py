@@ -99,9 +99,11 @@ PHRASE_OBJ = Obj(
 )
 PHRASE = OneOf([Str(), PHRASE_OBJ], label="a phrase (text) or a mapping with 'phrase' or 'regex'")
 PHRASES = ListOf(PHRASE, min_items=1)
+CONCEPT_ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
+CONCEPT_IDS = ListOf(Str(pattern=CONCEPT_ID_PATTERN), min_items=1)
 CONCEPTS_FIELD = Field(
     "concepts",
-    ListOf(Str(pattern=r"[a-z0-9][a-z0-9-]*"), min_items=1),
+    CONCEPT_IDS,
     "Named concepts from the shared lexicon (src/skischool/concepts/) whose phrasings count here.",
 )
 IGNORE_FIELD = Field(
@@ -196,9 +198,7 @@ class Matcher:
             for i, m in enumerate(g.phrases.iter_matches(doc.norm)):
                 if i < CONTEXT_LIMIT and not self._counts(doc, g, m):
                     continue
-                if g.suggest and not m.phrase.suggest:
-                    m = Match(replace(m.phrase, suggest=g.suggest), m.start, m.end)
-                out.append(m)
+                out.append(_with_suggest(g, m))
                 taken += 1
                 if limit is not None and taken >= limit:
                     break
@@ -235,9 +235,7 @@ class Matcher:
     def _scan_first(self, doc: Doc, g: Group, part: str) -> Match | None:
         for i, m in enumerate(g.phrases.iter_matches(doc.norm, part)):
             if i >= CONTEXT_LIMIT or self._counts(doc, g, m):
-                if g.suggest and not m.phrase.suggest:
-                    m = Match(replace(m.phrase, suggest=g.suggest), m.start, m.end)
-                return m
+                return _with_suggest(g, m)
         return None
 
     @staticmethod
@@ -245,6 +243,13 @@ class Matcher:
         if g.ignore and doc.analysis.context(m.start, m.end).flags() & g.ignore:
             return False
         return g.points_at is None or doc.analysis.points_at(m.start, m.end) in g.points_at
+
+
+def _with_suggest(g: Group, m: Match) -> Match:
+    """A concept's own suggestion, for its phrases that carry none."""
+    if g.suggest and not m.phrase.suggest:
+        return Match(replace(m.phrase, suggest=g.suggest), m.start, m.end)
+    return m
 
 
 def matcher(

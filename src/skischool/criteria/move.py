@@ -12,11 +12,13 @@ words no list foresaw, so a move can weigh on the score but never fail a reply o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..result import Finding
-from ..schema import Bool, Field, ListOf, Num, Str
+from ..schema import Bool, Field, ListOf, Num
 from .base import (
+    CONCEPT_IDS,
     CONCEPTS_FIELD,
     EXCEPTIONS_FIELD,
     IGNORE_FIELD,
@@ -54,7 +56,7 @@ class Move(Criterion):
         ),
         Field(
             "also_concepts",
-            ListOf(Str(pattern=r"[a-z0-9][a-z0-9-]*"), min_items=1),
+            CONCEPT_IDS,
             "Concepts for the second element, e.g. 'time-promise'.",
         ),
         Field(
@@ -176,15 +178,11 @@ class Move(Criterion):
 
 
 def _as_observation(f: Finding) -> Finding:
-    from dataclasses import replace
-
     suggestion = f"{f.suggestion} {NOT_FOUND_INVITE}".strip()
     return replace(f, suggestion=suggestion, kind="not-found")
 
 
 def _as_telegraphic(f: Finding, fragments: str) -> Finding:
-    from dataclasses import replace
-
     return replace(
         f, message=f"{f.message} {TELEGRAPHIC_MESSAGE.format(match=fragments)}", kind="not-found"
     )

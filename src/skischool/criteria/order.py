@@ -7,6 +7,7 @@ from typing import Any
 from ..result import Finding
 from ..schema import Field, ListOf, OneOf, Str
 from .base import (
+    CONCEPT_IDS,
     EXCEPTIONS_FIELD,
     ID_PATTERN,
     IGNORE_FIELD,
@@ -35,7 +36,7 @@ class Order(Criterion):
         Field("not_before", PHRASES, "Excuses or explanations that must not come first."),
         Field(
             "concepts",
-            ListOf(Str(pattern=r"[a-z0-9][a-z0-9-]*"), min_items=1),
+            CONCEPT_IDS,
             "Named concepts (e.g. 'excuse') that must not come first.",
         ),
         EXCEPTIONS_FIELD,
