@@ -6,8 +6,10 @@ For every reply in the real-reply corpus (benchmarks/judge/real-replies.yaml) wh
 asked for (the held-out test split by default), the situation's general rubric checks the reply
 against the post it answered. A pass predicts "good", a fail "poor"; the score ranks replies for
 the AUC. Replies the public judged "mixed" are left out of the binary figures and reported
-apart. VADER (a sentiment lexicon) and a judge that always says "good" are scored on the same
-replies, side by side. Targets: accuracy >= 0.85 and AUC >= 0.90.
+apart. Beside the rubrics: their learned calibration (judge/calibration.py, a logistic regression
+trained on the train split; it predicts "good" at 0.5 or more), VADER (a sentiment lexicon) and a
+judge that always says "good", all scored on the same replies. Targets: accuracy >= 0.85 and
+AUC >= 0.90.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from judge.calibration import features as calibration_features
+from judge.calibration import load_calibration
 from judge.corpus import SITUATIONS, Entry, load
 
-from skischool.criteria.base import Scenario
+from skischool.criteria.base import Doc, Scenario
 from skischool.platforms import PLATFORMS
 from skischool.situations import load_situation
 
@@ -36,6 +40,7 @@ class Judged:
     passed: bool
     score: float
     vader: float
+    estimate: float | None  # the calibration's probability of "good", when one is shipped
 
 
 def scenario_for(e: Entry) -> Scenario:
@@ -52,11 +57,16 @@ def judge(entries: list[Entry]) -> list[Judged]:
         vader = SentimentIntensityAnalyzer().polarity_scores
     except ImportError:  # pragma: no cover - it is in requirements.txt
         vader = None
+    cal = load_calibration()
     out = []
     for e in entries:
-        r = load_situation(e.situation).check(e.reply, scenario_for(e))
+        scenario = scenario_for(e)
+        r = load_situation(e.situation).check(e.reply, scenario)
         v = vader(e.reply)["compound"] if vader else 0.0
-        out.append(Judged(e, r.passed, float(r.score), v))
+        p = None
+        if cal is not None:
+            p = cal.probability(calibration_features(e.situation, Doc(e.reply, scenario), r))
+        out.append(Judged(e, r.passed, float(r.score), v, p))
     return out
 
 
@@ -93,13 +103,23 @@ def figures(rows: list[tuple[bool, bool, float]]) -> Figures:
     return Figures(n, (tp + tn) / n if n else 0.0, a, tp, fn, fp, tn)
 
 
-def bootstrap(rows: list[Judged], rounds: int = 2000, seed: int = 8) -> tuple[float, ...]:
+def rubric_rows(rows: list[Judged]) -> list[tuple[bool, bool, float]]:
+    return [(j.entry.good, j.passed, j.score) for j in rows]
+
+
+def calibrated_rows(rows: list[Judged]) -> list[tuple[bool, bool, float]]:
+    return [(j.entry.good, (j.estimate or 0.0) >= 0.5, j.estimate or 0.0) for j in rows]
+
+
+def bootstrap(
+    rows: list[Judged], rowsof=rubric_rows, rounds: int = 2000, seed: int = 8
+) -> tuple[float, ...]:
     """95% intervals for accuracy and AUC, resampling replies with replacement (fixed seed)."""
     rng = random.Random(seed)
     accs, aucs = [], []
     for _ in range(rounds):
         sample = [rows[rng.randrange(len(rows))] for _ in rows]
-        f = figures([(j.entry.good, j.passed, j.score) for j in sample])
+        f = figures(rowsof(sample))
         accs.append(f.accuracy)
         if f.auc is not None:
             aucs.append(f.auc)
@@ -127,7 +147,9 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
         f"({len(binary)} good/poor, {len(judged) - len(binary)} mixed)"
     )
     print(f"Targets: accuracy >= {TARGET_ACCURACY}, AUC >= {TARGET_AUC}\n")
-    head = f"{'situation':<15}{'n':>4}  {'rubric acc':>10} {'AUC':>5}  {'TP FN FP TN':>13}  {'VADER acc':>9} {'AUC':>5}  {'always-good':>11}"
+    calibrated = all(j.estimate is not None for j in judged)
+    cal_head = f"  {'calibrated':>10} {'AUC':>5}  {'TP FN FP TN':>13}" if calibrated else ""
+    head = f"{'situation':<15}{'n':>4}  {'rubric acc':>10} {'AUC':>5}  {'TP FN FP TN':>13}{cal_head}  {'VADER acc':>9} {'AUC':>5}  {'always-good':>11}"
     print(head)
     print("-" * len(head))
     out: dict[str, Figures] = {}
@@ -135,21 +157,26 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
         rows = groups.get(name, [])
         if not rows:
             continue
-        ours = figures([(j.entry.good, j.passed, j.score) for j in rows])
+        ours = figures(rubric_rows(rows))
         vad = figures([(j.entry.good, j.vader >= 0.05, j.vader) for j in rows])
         always = sum(1 for j in rows if j.entry.good) / len(rows)
         out[name] = ours
         conf = f"{ours.tp:>3}{ours.fn:>3}{ours.fp:>3}{ours.tn:>3}"
+        cal_cols = ""
+        if calibrated:
+            cf = figures(calibrated_rows(rows))
+            out[f"{name} calibrated"] = cf
+            cconf = f"{cf.tp:>3}{cf.fn:>3}{cf.fp:>3}{cf.tn:>3}"
+            cal_cols = f"  {cf.accuracy:>10.2f} {_fmt_auc(cf.auc)}  {cconf:>13}"
         print(
-            f"{name:<15}{ours.n:>4}  {ours.accuracy:>10.2f} {_fmt_auc(ours.auc)}  {conf:>13}  "
-            f"{vad.accuracy:>9.2f} {_fmt_auc(vad.auc)}  {always:>11.2f}"
+            f"{name:<15}{ours.n:>4}  {ours.accuracy:>10.2f} {_fmt_auc(ours.auc)}  {conf:>13}"
+            f"{cal_cols}  {vad.accuracy:>9.2f} {_fmt_auc(vad.auc)}  {always:>11.2f}"
         )
-    lo_acc, hi_acc, lo_auc, hi_auc = bootstrap(binary)
-    print(
-        f"\n95% bootstrap interval over all {len(binary)} good/poor replies: accuracy "
-        f"{lo_acc:.2f}-{hi_acc:.2f}, AUC {lo_auc:.2f}-{hi_auc:.2f} (small samples: read per-situation "
-        "figures with care)"
-    )
+    print(f"\n95% bootstrap intervals over all {len(binary)} good/poor replies (small samples):")
+    judges = [("rubric", rubric_rows)] + ([("calibrated", calibrated_rows)] if calibrated else [])
+    for label, rowsof in judges:
+        lo_acc, hi_acc, lo_auc, hi_auc = bootstrap(binary, rowsof)
+        print(f"  {label:<11} accuracy {lo_acc:.2f}-{hi_acc:.2f}, AUC {lo_auc:.2f}-{hi_auc:.2f}")
     mixed = [j for j in judged if j.entry.verdict == "mixed"]
     if mixed:
         good = [j.score for j in binary if j.entry.good]

@@ -11,6 +11,7 @@ import pytest
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks/judge"))
 from bench_judge import auc, figures, scenario_for
 from judge.corpus import SITUATIONS, load, split_of
 
@@ -101,3 +102,41 @@ def test_blind_replies_cover_every_exercise_reply_rubric_with_four_kinds() -> No
     assert all(
         k == {"good-plain", "good-unusual", "bad-sneaky", "bad-salad"} for k in kinds.values()
     )
+
+
+def test_calibration_was_trained_on_the_current_rubrics_and_concepts() -> None:
+    from judge.calibration import load_calibration, sources_fingerprint
+
+    cal = load_calibration()
+    assert cal is not None
+    assert cal.trained_on == sources_fingerprint(), (
+        "a situation rubric or concept changed since the calibration was learned: "
+        "rerun benchmarks/judge/train_calibration.py --write"
+    )
+    assert cal.cross_validated["replies"] >= 150
+
+
+def test_calibration_applied_in_pure_python_matches_scikit_learn() -> None:
+    from judge.calibration import load_calibration
+    from sklearn.linear_model import LogisticRegression
+    from train_calibration import training_rows
+
+    cal = load_calibration()
+    assert cal is not None
+    xs, ys, _ = training_rows()
+    names = sorted(xs[0])
+    assert set(cal.weights) == set(names), "features changed since training"
+    model = LogisticRegression(C=cal.cross_validated["C"], max_iter=2000)
+    model.fit([[x[k] for k in names] for x in xs], ys)
+    sk = model.predict_proba([[x[k] for k in names] for x in xs[:40]])[:, 1]
+    ours = [cal.probability(x) for x in xs[:40]]
+    assert max(abs(a - b) for a, b in zip(ours, sk, strict=True)) < 1e-4
+
+
+def test_a_malformed_calibration_is_refused_with_its_name() -> None:
+    from judge.calibration import from_dict
+
+    with pytest.raises(ValueError, match="c.json: expected a calibration with version 1"):
+        from_dict({"version": 9}, "c.json")
+    with pytest.raises(ValueError, match="c.json: malformed calibration"):
+        from_dict({"version": 1, "weights": [], "unsure": [0.3, 0.7]}, "c.json")
