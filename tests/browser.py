@@ -13,9 +13,11 @@ import functools
 import http.server
 import os
 import shutil
+import signal
 import threading
+import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,10 @@ FLAGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 LOCAL_SCHEMES = {"data", "blob", "about"}
+# Closing a context or browser normally takes well under a second. One run of the suite hung for
+# more than 8 minutes in a context's close, so every close is bounded: past this, the browser
+# and Playwright's driver (our child processes) are killed and the test goes on.
+CLOSE_TIMEOUT = 30.0
 
 
 def chromium_path() -> str:
@@ -130,17 +136,94 @@ def new_context(browser: Any, **options: Any) -> tuple[Any, Watch]:
     return context, watch
 
 
+def descendants(root: int | None = None) -> list[int]:
+    """Process ids below ``root`` (this process by default), read from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue  # exited meanwhile
+        # The name sits in parentheses and may hold spaces; the parent id follows it.
+        parents[int(entry.name)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
+    wanted, found = {root or os.getpid()}, []
+    changed = True
+    while changed:
+        changed = False
+        for pid, ppid in parents.items():
+            if ppid in wanted and pid not in wanted:
+                wanted.add(pid)
+                found.append(pid)
+                changed = True
+    return found
+
+
+def kill_all(pids: list[int]) -> None:
+    for pid in pids:
+        with suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+@contextmanager
+def bounded(
+    what: str, timeout: float = CLOSE_TIMEOUT, victims: Any = descendants
+) -> Iterator[None]:
+    """Run the body; if it takes longer than ``timeout``, kill ``victims()`` so that it returns.
+
+    Playwright's sync calls cannot be interrupted from another thread, but they do return (with
+    an error) once the processes they wait on are gone. The kill is reported as a warning.
+    """
+    done = threading.Event()
+    fired: list[int] = []
+
+    def watchdog() -> None:
+        if not done.wait(timeout):
+            pids = list(victims())
+            fired.extend(pids)
+            kill_all(pids)
+
+    thread = threading.Thread(target=watchdog, name=f"bounded {what}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        if fired:
+            warnings.warn(
+                f"{what} took over {timeout:.0f} s; killed processes {fired}", stacklevel=3
+            )
+
+
+def close_quietly(what: str, close: Any) -> None:
+    """Close a context or browser within CLOSE_TIMEOUT; a close that failed is only reported."""
+    with bounded(what):
+        try:
+            close()
+        except Exception as exc:  # the watchdog killed it, or it was already gone
+            warnings.warn(f"{what}: {exc}", stacklevel=2)
+
+
 @contextmanager
 def browser_context(**options: Any) -> Iterator[tuple[Any, Watch]]:
-    """Debian's Chromium, offline, and a fresh context in it; both closed afterwards."""
+    """Debian's Chromium, offline, and a fresh context in it; both closed afterwards, in bounded time."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
-    with sync_playwright() as p:
+    manager = sync_playwright()
+    p = manager.start()
+    try:
         browser = p.chromium.launch(executable_path=executable, args=FLAGS)
-        context, watch = new_context(browser, **options)
         try:
-            yield context, watch
+            context, watch = new_context(browser, **options)
+            try:
+                yield context, watch
+            finally:
+                close_quietly("closing the browser context", context.close)
         finally:
-            context.close()
-            browser.close()
+            close_quietly("closing the browser", browser.close)
+    finally:
+        close_quietly("stopping Playwright", p.stop)

@@ -28,6 +28,20 @@ def criterion(type_: str, id_: str = "c", **fields: Any) -> dict[str, Any]:
     return {"id": id_, "type": type_, "message": "msg", "why": "why", **fields}
 
 
+BOOK_FIXTURES = frozenset({"book_build", "site"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs the built book is marked ``book``, whether or not its author said so.
+
+    ``-m "not book"`` must really skip the build; a test that reaches the book fixture through
+    another fixture (the browser tests' site server) gets the mark too.
+    """
+    for item in items:
+        if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.book)
+
+
 @pytest.fixture(autouse=True)
 def _no_real_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never write a developer's real progress file from tests."""

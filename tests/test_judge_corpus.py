@@ -136,7 +136,7 @@ def test_calibration_applied_in_pure_python_matches_scikit_learn() -> None:
 def test_a_malformed_calibration_is_refused_with_its_name() -> None:
     from judge.calibration import from_dict
 
-    with pytest.raises(ValueError, match="c.json: expected a calibration with version 1"):
+    with pytest.raises(ValueError, match=r"c\.json: expected a calibration with version 1"):
         from_dict({"version": 9}, "c.json")
-    with pytest.raises(ValueError, match="c.json: malformed calibration"):
+    with pytest.raises(ValueError, match=r"c\.json: malformed calibration"):
         from_dict({"version": 1, "weights": [], "unsure": [0.3, 0.7]}, "c.json")

@@ -29,7 +29,7 @@ import pytest
 from skischool import load_rubric
 from skischool.model import ChoiceRubric, ReplyRubric
 
-from .browser import Watch, browser_context, new_context, serve
+from .browser import Watch, browser_context, close_quietly, new_context, serve
 from .conftest import ROOT
 from .test_book import pages
 
@@ -339,7 +339,7 @@ def test_notebook_view_runs_the_exercise_and_shares_progress_with_the_room(live:
         assert "Saved in this browser: 1 attempt at 1 exercise" in progress.inner_text()
         shot(room, "12-room-after-notebook")
     finally:
-        context.close()
+        close_quietly("closing the notebook-view context", context.close)
     assert watch.outside == []
     assert unexpected_console_errors(watch) == []
     assert watch.page_errors == []

@@ -15,8 +15,19 @@ def test_html_escapes_learner_text() -> None:
     result = load_situation("complaint").check(XSS)  # type: ignore[union-attr]
     html = result_html(result)
     assert "<img" not in html and "<script" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html or "Please DM us" in html
     assert "Please DM us" in html  # the learner's words are quoted back
+
+
+def test_markup_inside_a_quoted_sentence_is_shown_as_text() -> None:
+    """The ✓ evidence quotes whole sentences, so markup inside one reaches the feedback: escaped."""
+    reply = (
+        "Thanks <img src=x onerror=alert(1)> for telling us, and sorry <script>alert(1)</script> "
+        "we let you down."
+    )
+    html = result_html(load_situation("complaint").check(reply))  # type: ignore[union-attr]
+    assert "<img" not in html and "<script" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_scenario_is_escaped() -> None:

@@ -16,6 +16,8 @@ CASES = []
 for name, cls in CRITERION_TYPES.items():
     assert cls.examples, f"criterion type {name} has no examples"
     for i, ex in enumerate(cls.examples):
+        texts = [*ex.passes, *ex.fails]
+        assert len(set(texts)) == len(texts), f"{name} example {i} lists a text twice"
         for text in ex.passes:
             CASES.append(pytest.param(name, i, text, True, id=f"{name}-{i}-pass-{text[:20]!r}"))
         for text in ex.fails:

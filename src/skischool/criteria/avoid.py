@@ -52,13 +52,14 @@ class Avoid(Criterion):
             passes=[
                 "So sorry, Sam. I've refunded the fee and it shows by Friday.",
                 "You don't need to call customer service: I've fixed it here.",
+                "You don’t need to call customer service.",  # curly apostrophe, same exception
                 "Our DM team is great",  # word-bounded: "please DM us" is absent
             ],
             fails=[
                 "Please DM us your order number.",
                 "PLEASE   dm   US",
                 "We apologize for any inconvenience.",
-                "We apologize for any inconvenience.",  # curly apostrophes elsewhere don't matter
+                "We’re told we apologize for any inconvenience.",  # a curly apostrophe nearby
                 "Please call customer service.",
                 "Please call our customer service line.",
             ],
