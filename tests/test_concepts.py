@@ -65,10 +65,10 @@ BAD_CONCEPTS = [
         "negatd",
     ),
     (
-        "id: x\nkind: flag\ntitle: t\nphrases:\n  - {regex: '(a+)+b'}\nexamples: {found: [a, a], not_found: [b, b]}\n",
+        "id: x\nkind: flag\ntitle: t\nphrases:\n  - {regex: '(a)\\1'}\nexamples: {found: [a, a], not_found: [b, b]}\n",
         5,
         "phrases[0].regex",
-        "unsafe",
+        "backreferences",
     ),
     ("id: x\nkind: flag\ntitle: t\nphrases: [a]\n", 1, "", "examples"),
     (

@@ -15,11 +15,12 @@ from functools import lru_cache
 from itertools import islice
 
 from .regexlit import as_phrases
+from .regexvm import Program, compile_program
 from .saferegex import check_pattern, compile_safe
 
-# Authors' regular expressions see only the start of a reply. Even a pattern that passes the safety
-# check can take quadratic time on hostile text (``[a-z]+@x`` against 100 kB of "a"), so the
-# input is bounded instead; every platform's reply limit is below this.
+# Authors' regular expressions see only the start of a reply. Their matcher is linear in the text
+# whatever the pattern (regexvm.py), but it is pure Python: bounding its input bounds its worst
+# case to tens of milliseconds. Every platform's reply limit is below this.
 REGEX_SCAN_LIMIT = 10_000
 
 # Safety analysis is the slow part of compiling an author's regex; rubrics repeat patterns.
@@ -139,14 +140,14 @@ class PhraseSet:
 
     Literal phrases are lower-cased and compiled into one trie-shaped pattern with no leading
     assertion, which lets the regex engine skip ahead by first character; the leading word
-    boundary is then checked here. Authors' regular expressions run as their own
-    case-insensitive scans.
+    boundary is then checked here. Authors' regular expressions that stand for a finite set of
+    phrases join that scan; the rest run together as one case-insensitive, linear-time program.
     """
 
     def __init__(self, phrases: list[Phrase], exceptions: list[Phrase] | None = None) -> None:
         self.phrases = list(phrases)
         self._by_key: dict[str, Phrase] = {}
-        self._regexes: list[tuple[re.Pattern[str], Phrase]] = []
+        self._regexes: list[Phrase] = []
         # The words each literal phrase needs: when a text lacks them all, its scan is skipped.
         self._needs: list[frozenset[str]] = []
         self._symbols: list[str] = []
@@ -155,10 +156,10 @@ class PhraseSet:
             if not p.is_regex:
                 literals.append(p)
                 continue
-            rx = _compile_safe(p.text)  # unsafe patterns are refused even when expandable
+            _compile_safe(p.text)  # patterns outside the subset are refused even when expandable
             expanded = _as_phrases(p.text)
             if expanded is None:
-                self._regexes.append((rx, p))
+                self._regexes.append(p)
             else:  # a finite pattern joins the one fast literal scan
                 literals.extend(Phrase(text, suggest=p.suggest) for text in expanded)
         for p in literals:
@@ -174,17 +175,11 @@ class PhraseSet:
                 self._symbols.append(key)  # an emoji or punctuation-only phrase
         self._literal = re.compile(trie_pattern(list(self._by_key))) if self._by_key else None
         self._exceptions = PhraseSet(exceptions) if exceptions else None
-        # Authors' regexes, each already proven safe, joined into one scan: a rubric with thirty
-        # regexes reads the reply once, not thirty times. A named group says which one matched.
-        self._regex_all: re.Pattern[str] | None = None
-        if len(self._regexes) > 1:
-            try:
-                self._regex_all = re.compile(
-                    "|".join(f"(?P<r{i}>{rx.pattern})" for i, (rx, _p) in enumerate(self._regexes)),
-                    re.IGNORECASE,
-                )
-            except re.error:  # e.g. two patterns define the same group name: scan them apart
-                self._regex_all = None
+        # Authors' regexes, each already checked, joined into one linear-time program: a rubric
+        # with thirty regexes reads the reply once, not thirty times, and the match says which.
+        self._program: Program | None = None
+        if self._regexes:
+            self._program = compile_program([p.text for p in self._regexes], re.IGNORECASE)
 
     def _scan_literal(self, norm_text: str) -> Iterator[Match]:
         assert self._literal is not None
@@ -199,17 +194,10 @@ class PhraseSet:
                 continue  # starts inside a word
             yield Match(phrase, start, m.end())
 
-    @staticmethod
-    def _scan_regex(rx: re.Pattern[str], phrase: Phrase, norm_text: str) -> Iterator[Match]:
-        for m in rx.finditer(norm_text, 0, REGEX_SCAN_LIMIT):
-            if m.end() > m.start():
-                yield Match(phrase, m.start(), m.end())
-
-    def _scan_regex_all(self, norm_text: str) -> Iterator[Match]:
-        assert self._regex_all is not None
-        for m in self._regex_all.finditer(norm_text, 0, REGEX_SCAN_LIMIT):
-            if m.end() > m.start() and m.lastgroup is not None:
-                yield Match(self._regexes[int(m.lastgroup[1:])][1], m.start(), m.end())
+    def _scan_regex(self, norm_text: str) -> Iterator[Match]:
+        assert self._program is not None
+        for start, end, which in self._program.finditer(norm_text, 0, REGEX_SCAN_LIMIT):
+            yield Match(self._regexes[which], start, end)
 
     def iter_matches(self, norm_text: str, part: str = "all") -> Iterator[Match]:
         """Matches in text order, minus those inside an exception phrase, found lazily.
@@ -221,12 +209,8 @@ class PhraseSet:
         streams: list[Iterator[Match]] = []
         if part != "regex" and self._literal is not None and self._could_match(norm_text):
             streams.append(self._scan_literal(norm_text))
-        if part == "literal":
-            pass
-        elif self._regex_all is not None:
-            streams.append(self._scan_regex_all(norm_text))
-        else:
-            streams.extend(self._scan_regex(rx, p, norm_text) for rx, p in self._regexes)
+        if part != "literal" and self._program is not None:
+            streams.append(self._scan_regex(norm_text))
         if not streams:
             return
         merged = (
@@ -303,5 +287,5 @@ def phrase_problems(ph: object, path: tuple[object, ...]) -> list[tuple[tuple[ob
     if has_regex:
         reason = _check_pattern_cached(ph["regex"])
         if reason:
-            return [((*path, "regex"), f"unsafe or invalid regular expression: {reason}")]
+            return [((*path, "regex"), f"invalid or unsupported regular expression: {reason}")]
     return []

@@ -1,0 +1,584 @@
+"""A linear-time matcher for rubric authors' regular expressions, in pure Python.
+
+Python's ``re`` backtracks, and no static check can prove every pattern it accepts stays linear:
+``a?a?a?…aaa`` is exponential, ``x.*y.*z`` cubic under ``search``. In the browser a Pyodide
+kernel cannot be interrupted, so a pattern that hangs would hang the learner's page. So authors'
+regexes never run on ``re``: they are compiled here into a Thompson NFA and run two ways.
+
+* A lazy DFA (sets of NFA states, built on demand and cached per pattern) reads the text once, a
+  dictionary lookup per character, and says where the earliest match ends, or that there is none.
+* Only then does a Pike VM (the NFA simulated with threads in priority order) find the exact span
+  Python's ``re`` would report, starting no further back than the pattern's longest match allows.
+
+Both are O(text length × pattern size) whatever the text, by construction: each position is
+read once per live NFA state, and states are de-duplicated. The subset they accept
+(:func:`compile_program` raises :class:`Unsupported` for anything else) is documented in
+``book/rubric-format.md``: characters, classes, ``.``, groups, alternation, greedy and lazy
+repeats of any size, ``^ $ \\A \\Z \\b \\B``, scoped flags, and one-character lookarounds
+such as ``(?![0-9])``. Backreferences, conditionals, atomic groups, possessive repeats and wider
+lookarounds are refused, as are patterns that can match nothing at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+try:  # Python 3.11+ (and Pyodide)
+    import re._constants as _c  # type: ignore[import-not-found]
+    import re._parser as _parser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c
+    import sre_parse as _parser
+
+__all__ = ["MAX_PROGRAM", "Program", "Unsupported", "compile_program"]
+
+MAX_PROGRAM = 20_000  # NFA instructions; {0,1000} of a long group is refused, not slow
+MAX_DFA_STATES = 4_000  # cached transitions are dropped past this (then rebuilt as needed)
+# Pike VM threads allowed per character per instruction while spans are kept exactly as re's.
+EXACT_BUDGET = 4
+
+# Instructions: (op, arg, arg2). CHAR tests one character; SPLIT tries arg before arg2.
+CHAR, SPLIT, JMP, ASSERT, MATCH = range(5)
+# Assertion kinds
+BOL, EOL, BOS, EOS, WORDB, NOT_WORDB, AHEAD, NOT_AHEAD, BEHIND, NOT_BEHIND = range(10)
+
+
+class Unsupported(ValueError):
+    """A construct outside the linear subset; the message says which, for the rubric author."""
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+_CATEGORIES: dict[str, Callable[[str], bool]] = {
+    "CATEGORY_DIGIT": str.isdecimal,
+    "CATEGORY_NOT_DIGIT": lambda ch: not ch.isdecimal(),
+    "CATEGORY_SPACE": str.isspace,
+    "CATEGORY_NOT_SPACE": lambda ch: not ch.isspace(),
+    "CATEGORY_WORD": _is_word,
+    "CATEGORY_NOT_WORD": lambda ch: not _is_word(ch),
+}
+
+
+@dataclass
+class CharTest:
+    """One character position of a pattern: which characters it accepts, memoised per character."""
+
+    accepts: Callable[[str], bool]
+    memo: dict[str, bool] = field(default_factory=dict)
+
+    def __call__(self, ch: str) -> bool:
+        hit = self.memo.get(ch)
+        if hit is None:
+            hit = self.memo[ch] = bool(self.accepts(ch))
+        return hit
+
+
+def _variants(ch: str) -> set[str]:
+    """The character in other cases, as ``re`` compares them: one character each ('ß' has no
+    one-character upper case, so it is only itself)."""
+    return {v for v in (ch, ch.lower(), ch.upper(), ch.casefold()) if len(v) == 1}
+
+
+def _set_test(items: list[tuple[object, object]], icase: bool) -> Callable[[str], bool]:
+    negated = bool(items) and items[0][0] is _c.NEGATE
+    tests: list[Callable[[str], bool]] = []
+    for op, av in items[1:] if negated else items:
+        if op is _c.LITERAL:
+            lit = chr(av)  # type: ignore[arg-type]
+            tests.append(lambda ch, lit=lit: ch == lit)
+        elif op is _c.RANGE:
+            lo, hi = av  # type: ignore[misc]
+            tests.append(lambda ch, lo=lo, hi=hi: lo <= ord(ch) <= hi)
+        elif op is _c.CATEGORY:
+            test = _CATEGORIES.get(str(av))
+            if test is None:
+                raise Unsupported(f"character category {av} is not supported")
+            tests.append(test)
+        else:
+            raise Unsupported(f"'{op}' inside [...] is not supported")
+
+    def inside(ch: str) -> bool:
+        cands = _variants(ch) if icase else (ch,)
+        return any(t(v) for v in cands for t in tests)
+
+    return (lambda ch: not inside(ch)) if negated else inside
+
+
+def _char_test(op: object, av: object, icase: bool, dotall: bool) -> Callable[[str], bool] | None:
+    """The test of a one-character item, or None when the item is not one."""
+    if op is _c.LITERAL:
+        lit = chr(av)  # type: ignore[arg-type]
+        if icase:
+            forms = _variants(lit)
+            return lambda ch: ch == lit or bool(_variants(ch) & forms)
+        return lambda ch: ch == lit
+    if op is _c.NOT_LITERAL:
+        lit = chr(av)  # type: ignore[arg-type]
+        if icase:
+            forms = _variants(lit)
+            return lambda ch: not (_variants(ch) & forms)
+        return lambda ch: ch != lit
+    if op is _c.ANY:
+        return (lambda ch: True) if dotall else (lambda ch: ch != "\n")
+    if op is _c.IN:
+        return _set_test(list(av), icase)  # type: ignore[call-overload]
+    return None
+
+
+@dataclass
+class _Builder:
+    code: list[tuple[int, object, object]] = field(default_factory=list)
+    max_len: float = 0.0
+
+    def emit(self, op: int, a: object = None, b: object = None) -> int:
+        if len(self.code) >= MAX_PROGRAM:
+            raise Unsupported(
+                f"pattern expands to more than {MAX_PROGRAM} matching steps "
+                "(a large repeat count of a long group); use a smaller count"
+            )
+        self.code.append((op, a, b))
+        return len(self.code) - 1
+
+    def patch(self, at: int, a: object, b: object = None) -> None:
+        op = self.code[at][0]
+        self.code[at] = (op, a, b)
+
+
+_AT_KINDS = {
+    "AT_BEGINNING": BOL,
+    "AT_BEGINNING_STRING": BOS,
+    "AT_END": EOL,
+    "AT_END_STRING": EOS,
+    "AT_BOUNDARY": WORDB,
+    "AT_NON_BOUNDARY": NOT_WORDB,
+}
+
+
+def _compile_seq(b: _Builder, seq: list[tuple[object, object]], flags: int) -> tuple[float, float]:
+    """Emit code for a sequence; returns its (shortest, longest) match length."""
+    lo_total, hi_total = 0.0, 0.0
+    for op, av in seq:
+        lo, hi = _compile_item(b, op, av, flags)
+        lo_total += lo
+        hi_total += hi
+    return lo_total, hi_total
+
+
+def _compile_item(b: _Builder, op: object, av: object, flags: int) -> tuple[float, float]:
+    icase = bool(flags & re.IGNORECASE)
+    dotall = bool(flags & re.DOTALL)
+    test = _char_test(op, av, icase, dotall)
+    if test is not None:
+        b.emit(CHAR, CharTest(test))
+        return 1.0, 1.0
+    if op is _c.AT:
+        kind = _AT_KINDS.get(str(av))
+        if kind is None:
+            raise Unsupported(f"anchor {av} is not supported")
+        if kind == BOL and flags & re.MULTILINE:
+            kind = BOL + 100  # start of any line
+        if kind == EOL and flags & re.MULTILINE:
+            kind = EOL + 100  # end of any line
+        b.emit(ASSERT, kind)
+        return 0.0, 0.0
+    if op is _c.SUBPATTERN:
+        _group, add, remove, body = av  # type: ignore[misc]
+        return _compile_seq(b, list(body), (flags | add) & ~remove)
+    if op is _c.BRANCH:
+        branches = list(av[1])  # type: ignore[index]
+        jumps: list[int] = []
+        lo_all, hi_all = float("inf"), 0.0
+        for i, branch in enumerate(branches):
+            split = b.emit(SPLIT) if i < len(branches) - 1 else None
+            start = len(b.code)
+            lo, hi = _compile_seq(b, list(branch), flags)
+            lo_all, hi_all = min(lo_all, lo), max(hi_all, hi)
+            jumps.append(b.emit(JMP))
+            if split is not None:
+                b.patch(split, start, len(b.code))
+        for j in jumps:
+            b.patch(j, len(b.code))
+        return lo_all, hi_all
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        return _compile_repeat(b, av, flags, greedy=op is _c.MAX_REPEAT)
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
+        direction, body = av  # type: ignore[misc]
+        items = list(body)
+        while len(items) == 1 and items[0][0] is _c.SUBPATTERN:
+            items = list(items[0][1][-1])  # type: ignore[index]
+        one = _char_test(*items[0], icase, dotall) if len(items) == 1 else None
+        if one is None:
+            raise Unsupported(
+                "a lookahead or lookbehind may test one character only, e.g. (?![0-9]) or "
+                "(?<![a-z])"
+            )
+        negative = op is _c.ASSERT_NOT
+        kind = (
+            (NOT_AHEAD if negative else AHEAD)
+            if direction == 1
+            else (NOT_BEHIND if negative else BEHIND)
+        )
+        b.emit(ASSERT, kind, CharTest(one))
+        return 0.0, 0.0
+    name = str(op)
+    if name == "GROUPREF":
+        raise Unsupported("backreferences (\\1, (?P=name)) are not supported")
+    if name == "GROUPREF_EXISTS":
+        raise Unsupported("conditional groups (?(1)yes|no) are not supported")
+    if name == "ATOMIC_GROUP":
+        raise Unsupported("atomic groups (?>...) are not supported")
+    if name == "POSSESSIVE_REPEAT":
+        raise Unsupported("possessive repeats (a++, a*+) are not supported")
+    raise Unsupported(f"'{name}' is not supported")
+
+
+def _compile_repeat(b: _Builder, av: object, flags: int, greedy: bool) -> tuple[float, float]:
+    """``x{m,n}``: m copies, then n-m optional ones; ``x{m,}`` loops back over its last copy.
+
+    A loop reuses one copy of its body (``x+`` is "x, then maybe again"), so nested ``+`` and
+    ``*`` stay the size of the pattern; only counted repeats multiply it.
+    """
+    lo, hi, body = av  # type: ignore[misc]
+    body = list(body)
+    unbounded = hi == _c.MAXREPEAT
+    shortest = longest = 0.0
+    for _ in range(lo - 1 if unbounded and lo > 0 else lo):
+        shortest, longest = _compile_seq(b, body, flags)
+    if unbounded:
+        if lo > 0:  # L: body; SPLIT(L, out)
+            start = len(b.code)
+            shortest, longest = _compile_seq(b, body, flags)
+            b.emit(SPLIT, *((start, len(b.code) + 1) if greedy else (len(b.code) + 1, start)))
+        else:  # L: SPLIT(body, out); body; JMP L
+            split = b.emit(SPLIT)
+            start = len(b.code)
+            shortest, longest = _compile_seq(b, body, flags)
+            b.emit(JMP, split)
+            b.patch(split, *((start, len(b.code)) if greedy else (len(b.code), start)))
+        _refuse_empty_repeats(shortest)
+        return lo * shortest, (float("inf") if longest > 0 else 0.0)
+    measured = lo > 0
+    for _ in range(hi - lo):
+        split = b.emit(SPLIT)
+        start = len(b.code)
+        copy = _compile_seq(b, body, flags)
+        b.patch(split, *((start, len(b.code)) if greedy else (len(b.code), start)))
+        if not measured:
+            shortest, longest, measured = copy[0], copy[1], True
+    if hi > 1:
+        _refuse_empty_repeats(shortest)
+    return lo * shortest, hi * longest
+
+
+def _refuse_empty_repeats(shortest: float) -> None:
+    """A repeated part that can match nothing repeats ambiguously: refused, with a fix."""
+    if shortest == 0:
+        raise Unsupported(
+            "a repeated part can match nothing at all, e.g. (a?)* or (x|)+; make the part "
+            "match at least one character and put the ? or * outside it"
+        )
+
+
+def _word_before(text: str, i: int) -> bool:
+    return i > 0 and _is_word(text[i - 1])
+
+
+def _holds(kind: int, test: CharTest | None, text: str, i: int) -> bool:
+    """Does an assertion hold at position ``i`` of ``text`` (between text[i-1] and text[i])?"""
+    n = len(text)
+    if kind == WORDB:
+        return _word_before(text, i) != (i < n and _is_word(text[i]))
+    if kind == NOT_WORDB:
+        return _word_before(text, i) == (i < n and _is_word(text[i]))
+    if kind in (BOS, BOL):
+        return i == 0
+    if kind == BOL + 100:
+        return i == 0 or text[i - 1] == "\n"
+    if kind == EOS:
+        return i == n
+    if kind == EOL:
+        return i == n or (i == n - 1 and text[i] == "\n")
+    if kind == EOL + 100:
+        return i == n or text[i] == "\n"
+    assert test is not None
+    if kind == AHEAD:
+        return i < n and test(text[i])
+    if kind == NOT_AHEAD:
+        return not (i < n and test(text[i]))
+    if kind == BEHIND:
+        return i > 0 and test(text[i - 1])
+    if kind == NOT_BEHIND:
+        return not (i > 0 and test(text[i - 1]))
+    raise AssertionError(kind)  # pragma: no cover
+
+
+class Program:
+    """One compiled pattern (or several joined in priority order), ready to scan any text."""
+
+    def __init__(
+        self,
+        code: list[tuple[int, object, object]],
+        max_len: float,
+        pattern: str,
+        matches: dict[int, int],
+    ) -> None:
+        self.code = code
+        self.max_len = max_len  # the longest match possible (inf with an unbounded repeat)
+        self.pattern = pattern
+        self.matches = matches  # MATCH instruction -> index of the pattern it ends
+        # What assertions may ask of the character before a position: word or not, newline or
+        # not, and each one-character lookbehind. DFA states store this, not the character.
+        self._behind = [b for op, a, b in code if op == ASSERT and a in (BEHIND, NOT_BEHIND)]
+        self._sig_memo: dict[str | None, tuple[bool, ...]] = {}
+        self._rows: list[dict[str, int]] = []  # per DFA state: character -> next state
+        self._generation = 0  # bumped whenever the DFA cache is dropped
+        self._states: dict[tuple[frozenset[int], tuple[bool, ...], bool], int] = {}
+        self._state_list: list[tuple[frozenset[int], tuple[bool, ...], bool]] = []
+        self.ops = 0  # work done by the last finditer: characters read and threads stepped
+        self.exact = True  # whether the last finditer's spans were all re's own
+
+    def _signature(self, prev: str | None) -> tuple[bool, ...]:
+        sig = self._sig_memo.get(prev)
+        if sig is None:
+            if prev is None:
+                sig = (False, False, *(False for _ in self._behind))
+            else:
+                sig = (_is_word(prev), prev == "\n", *(t(prev) for t in self._behind))
+            self._sig_memo[prev] = sig
+        return sig
+
+    # --- the lazy DFA: does a match end somewhere, and where first? -------------------------
+
+    def _closure(self, pcs: frozenset[int], text: str, i: int) -> tuple[list[int], int | None]:
+        """CHAR instructions reachable at position i, in priority order, and the first MATCH."""
+        out: list[int] = []
+        seen: set[int] = set()
+        match: int | None = None
+        stack = sorted(pcs, reverse=True)
+        code = self.code
+        while stack:
+            pc = stack.pop()
+            if pc in seen:
+                continue
+            seen.add(pc)
+            op, a, b2 = code[pc]
+            if op == CHAR:
+                out.append(pc)
+            elif op == SPLIT:
+                stack.append(b2)  # type: ignore[arg-type]
+                stack.append(a)  # type: ignore[arg-type]
+            elif op == JMP:
+                stack.append(a)  # type: ignore[arg-type]
+            elif op == ASSERT:
+                if _holds(a, b2, text, i):  # type: ignore[arg-type]
+                    stack.append(pc + 1)
+            elif op == MATCH and match is None:
+                match = pc
+        return out, match
+
+    def _state(self, pcs: frozenset[int], prev: str | None, at_start: bool) -> int:
+        key = (pcs, self._signature(prev), at_start)
+        sid = self._states.get(key)
+        if sid is None:
+            if len(self._state_list) >= MAX_DFA_STATES:  # start afresh: memory stays bounded
+                self._rows.clear()
+                self._states.clear()
+                self._state_list.clear()
+                self._generation += 1
+            sid = self._states[key] = len(self._state_list)
+            self._state_list.append(key)
+            self._rows.append({})
+        return sid
+
+    def first_end(self, text: str, pos: int) -> int | None:
+        """The earliest position where a match starting at or after ``pos`` ends, or None.
+
+        A state is the set of NFA positions pending before a character, plus what assertions
+        need to know of the character before it (``\\b`` needs both neighbours). Transitions
+        are cached in one small dictionary per state, so a long text costs one lookup per
+        character once the cache is warm. A cached -1 means "a match ends here".
+        """
+        n = len(text)
+        prev = text[pos - 1] if pos > 0 else None
+        sid = self._state(frozenset(), prev, pos == 0)
+        rows = self._rows
+        row = rows[sid]
+        i = pos
+        for ch in text[pos:]:
+            nsid = row.get(ch)
+            if nsid is None:
+                nsid = self._step(sid, text, i)
+                rows = self._rows
+            if nsid < 0:
+                return i
+            sid = nsid
+            row = rows[sid]
+            i += 1
+        pcs, _prev, _start = self._state_list[sid]
+        _chars, match = self._closure(pcs | {0}, text, n)
+        return n if match is not None else None
+
+    def _step(self, sid: int, text: str, i: int) -> int:
+        """Work out (and cache) the transition from state ``sid`` on text[i]."""
+        pcs, _prev, _start = self._state_list[sid]
+        ch = text[i]
+        generation = self._generation
+        chars, match = self._closure(pcs | {0}, text, i)
+        if match is not None:
+            result = -1
+        else:
+            nxt = frozenset(pc + 1 for pc in chars if self.code[pc][1](ch))  # type: ignore[operator]
+            result = self._state(nxt, ch, False)
+        # Assertions look only at text[i-1] and text[i], except ``$`` before a final newline,
+        # which also depends on what follows a newline: those transitions are not cached.
+        if ch != "\n" and generation == self._generation:
+            self._rows[sid][ch] = result
+        return result
+
+    # --- the Pike VM: the exact span, as Python's re would report it --------------------------
+
+    def _add(
+        self,
+        threads: list[tuple[int, int]],
+        seen: set[int],
+        pc: int,
+        start: int,
+        text: str,
+        i: int,
+    ) -> None:
+        """Follow jumps from ``pc`` at position i, appending the threads it reaches in order."""
+        stack = [pc]
+        code = self.code
+        while stack:
+            pc = stack.pop()
+            if pc in seen:
+                continue
+            seen.add(pc)
+            op, a, b2 = code[pc]
+            if op == CHAR:
+                threads.append((pc, start))
+            elif op == SPLIT:
+                stack.append(b2)  # type: ignore[arg-type]
+                stack.append(a)  # type: ignore[arg-type]
+            elif op == JMP:
+                stack.append(a)  # type: ignore[arg-type]
+            elif op == ASSERT:
+                if _holds(a, b2, text, i):  # type: ignore[arg-type]
+                    stack.append(pc + 1)
+            elif op == MATCH:
+                threads.append((pc, start))
+
+    def span(
+        self, text: str, pos: int, end: int | None = None, budget: float = float("inf")
+    ) -> tuple[int, int, int] | None:
+        """The leftmost-first match at or after ``pos``: (start, end, MATCH instruction).
+
+        With ``end``, the match that ends exactly there and starts first (the lazy DFA found
+        that one exists). Threads are counted in :attr:`ops`; past ``budget`` the search
+        stops early and returns None so that the caller can fall back to ``end``.
+        """
+        n = len(text) if end is None else end
+        code = self.code
+        threads: list[tuple[int, int]] = []
+        found: tuple[int, int, int] | None = None
+        i = pos
+        while True:
+            seen: set[int] = set()
+            current: list[tuple[int, int]] = []
+            for pc, start in threads:
+                self._add(current, seen, pc, start, text, i)
+            if found is None:
+                self._add(current, seen, 0, i, text, i)
+            self.ops += len(current) + 1
+            if self.ops > budget:
+                return None
+            if end is not None and i == end:
+                return next(((s, i, pc) for pc, s in current if code[pc][0] == MATCH), None)
+            nxt: list[tuple[int, int]] = []
+            nseen: set[int] = set()
+            ch = text[i] if i < n else ""
+            for pc, start in current:
+                op, a, _b = code[pc]
+                if op == MATCH:
+                    found = (start, i, pc)
+                    break  # lower-priority threads can no longer win
+                if i < n and a(ch) and pc + 1 not in nseen:  # type: ignore[operator]
+                    nseen.add(pc + 1)
+                    nxt.append((pc + 1, start))
+            threads = nxt
+            if i >= n or (found is not None and not threads):
+                return found
+            i += 1
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[tuple[int, int, int]]:
+        """Non-overlapping matches, as (start, end, index of the pattern), in linear time.
+
+        Each match is the one Python's ``re`` would report (leftmost-first), found by the
+        Pike VM from no further back than the longest match allows. Finding it can mean
+        reading ahead while a preferred alternative is still alive (``a[^!]*b|a`` on a long
+        run of ``a``); should that push the work past a linear budget, every later match is
+        the one that ends first instead, which the lazy DFA gives in one pass. The text is
+        never read more than a bounded number of times either way. :attr:`exact` says
+        whether every span matched ``re``'s.
+        """
+        if endpos is not None and endpos < len(text):
+            text = text[:endpos]
+        n = len(text)
+        self.ops = 0
+        self.exact = True
+        budget = EXACT_BUDGET * (n + 1) * (len(self.code) + 1)
+        while pos <= n:
+            end = self.first_end(text, pos)
+            if end is None:
+                return
+            self.ops += end - pos + 1
+            begin = pos if self.max_len == float("inf") else max(pos, end - int(self.max_len))
+            hit = self.span(text, begin, budget=budget) if self.exact else None
+            if hit is None:
+                self.exact = False
+                hit = self.span(text, begin, end=end)
+            if hit is None:  # pragma: no cover - the DFA and the VM agree by construction
+                return
+            start, stop, which = hit
+            yield start, stop, self.matches[which]
+            pos = stop if stop > start else stop + 1
+
+
+def compile_program(patterns: list[str], flags: int = re.IGNORECASE) -> Program:
+    """One program for several patterns, tried in order at each position like ``a|b|c``.
+
+    Each pattern ends in its own MATCH instruction, so a match says which pattern made it:
+    :meth:`Program.finditer` yields the pattern's index.
+    """
+    b = _Builder()
+    longest = 0.0
+    matches: dict[int, int] = {}
+    for k, pattern in enumerate(patterns):
+        try:
+            tree = _parser.parse(pattern, flags)
+        except (re.error, OverflowError, ValueError) as err:
+            raise Unsupported(f"invalid regular expression: {err}") from None
+        except RecursionError:
+            raise Unsupported("pattern is nested too deeply") from None
+        split = b.emit(SPLIT) if k < len(patterns) - 1 else None
+        start = len(b.code)
+        try:
+            shortest, hi = _compile_seq(b, list(tree), flags)
+        except RecursionError:
+            raise Unsupported("pattern is nested too deeply") from None
+        if shortest == 0:
+            raise Unsupported(
+                "pattern can match nothing at all (every part of it is optional), so it would "
+                "match everywhere; make some part required"
+            )
+        longest = max(longest, hi)
+        matches[b.emit(MATCH, k)] = k
+        if split is not None:
+            b.patch(split, start, len(b.code))
+    return Program(b.code, longest, "|".join(patterns), matches)
