@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Set everything up, then run the whole test suite: bash scripts/test.sh [pytest options]
 # Exits with pytest's exit code; a run that collects no tests (pytest exit 5) fails too.
+# Installs everything course.sh does, plus Chromium for the browser tests (the browser step).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-bash "$ROOT/scripts/setup.sh"
+bash "$ROOT/scripts/setup.sh" apt browser python node vendor
 export SKISCHOOL_SETUP_DONE=1
 cd "$ROOT"
 log "test: python -m pytest $*"

@@ -152,3 +152,345 @@ def test_check_choice_rubric_with_choose(tmp_path: Path) -> None:
     missing = run("check", str(rubric))
     assert missing.returncode == 2 and "--choose IDS (from: public, dm)" in missing.stderr
     assert run("check", "--situation", "complaint", "--choose", "a").returncode == 2
+
+
+# --- Robustness: every path ends in a message and an exit code, never a traceback. -------------
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+
+from skischool import cli  # noqa: E402
+from skischool.platforms import PLATFORMS  # noqa: E402
+
+
+def run_bytes(
+    *args: str, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.CompletedProcess[bytes]:
+    """The CLI with raw bytes out, so an encoding problem shows as it would on a terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "skischool", *args],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def no_traceback(
+    proc: subprocess.CompletedProcess[str] | subprocess.CompletedProcess[bytes],
+) -> None:
+    text = ""
+    for part in (proc.stdout, proc.stderr):
+        text += part.decode("utf-8", "replace") if isinstance(part, bytes) else (part or "")
+    assert "Traceback" not in text and "Exception ignored" not in text, text
+
+
+def one_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def choice_rubric(tmp_path: Path) -> Path:
+    rubric = tmp_path / "q.yaml"
+    rubric.write_text(CHOICE, encoding="utf-8")
+    return rubric
+
+
+def test_reply_from_closed_stdin_is_a_usage_error() -> None:
+    # fd 0 really closed (`skischool check ... - 0<&-`): Python sets sys.stdin to None.
+    proc = subprocess.run(
+        [sys.executable, "-m", "skischool", "check", "--situation", "complaint", "-"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
+    no_traceback(proc)
+    assert proc.returncode == 2
+    assert "stdin is closed" in one_line(proc.stderr)
+    # An empty stdin (</dev/null) is an empty reply: judged, with the engine's note, not refused.
+    empty = subprocess.run(
+        [sys.executable, "-m", "skischool", "check", "--situation", "complaint", "-"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    no_traceback(empty)
+    assert empty.returncode == 1 and "There is no reply yet" in empty.stdout
+
+
+def test_reply_from_closed_stdin_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+    assert cli.main(["check", "--situation", "complaint", "-"]) == 2
+    assert "stdin is closed" in one_line(capsys.readouterr().err)
+
+
+def test_compile_into_impossible_places(tmp_path: Path) -> None:
+    rubric = choice_rubric(tmp_path)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    cases = {
+        "under-a-file": (str(a_file / "sub"), "cannot create the folder"),
+        "is-a-file": (str(a_file), "is a file, not a folder"),
+    }
+    taken = tmp_path / "taken"
+    (taken / "q.json").mkdir(parents=True)  # the output path itself is a folder
+    cases["target-is-a-folder"] = (str(taken), "Is a directory")
+    for name, (out, message) in cases.items():
+        proc = run("compile", str(rubric), "--out", out)
+        no_traceback(proc)
+        assert proc.returncode == 2, name
+        line = one_line(proc.stderr)
+        assert message in line and line.startswith("compile: "), (name, line)
+    assert a_file.read_text(encoding="utf-8") == "x"
+    assert sorted(p.name for p in taken.iterdir()) == ["q.json"]  # no temporary file left
+    good = tmp_path / "good"
+    proc = run("compile", str(rubric), "--out", str(good))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((good / "q.json").read_text(encoding="utf-8"))
+    assert [p.name for p in good.iterdir()] == ["q.json"]
+
+
+def test_compile_failed_write_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A read-only folder, as root cannot make one: the rename into place is refused.
+    rubric = choice_rubric(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(13, "Permission denied", dst)
+
+    monkeypatch.setattr(cli.os, "replace", refuse)
+    assert cli.main(["compile", str(rubric), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) == f"compile: cannot write {out / 'q.json'}: Permission denied"
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_compile_into_read_only_folder(tmp_path: Path) -> None:
+    rubric = choice_rubric(tmp_path)
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        proc = run("compile", str(rubric), "--out", str(out))
+    finally:
+        out.chmod(0o755)
+    no_traceback(proc)
+    assert proc.returncode == 2 and "Permission denied" in one_line(proc.stderr)
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("encoding", ["ascii:strict", "utf-8:strict", "latin-1:strict"])
+def test_json_survives_any_output_encoding(encoding: str) -> None:
+    # An emoji, and a lone surrogate: undecodable bytes in argv arrive as one.
+    reply = "Sorry about the parcel \U0001f600, Please DM us \udcff"
+    proc = run_bytes(
+        "check", "--situation", "complaint", "--json", "--text", reply,
+        env={"PYTHONIOENCODING": encoding},
+    )  # fmt: skip
+    no_traceback(proc)
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout.decode(encoding.split(":")[0]))
+    assert data["passed"] is False and data["findings"]
+    if encoding.startswith("ascii"):
+        assert proc.stdout.isascii()
+
+
+def test_text_output_replaces_what_the_terminal_cannot_show() -> None:
+    proc = run_bytes(
+        "check", "--situation", "complaint", "--text", "Please DM us \U0001f600 \udcff",
+        env={"PYTHONIOENCODING": "ascii:strict", "LANG": "C", "LC_ALL": "C"},
+    )  # fmt: skip
+    no_traceback(proc)
+    assert proc.returncode == 1
+    assert proc.stdout.isascii() and b"Please DM us" in proc.stdout
+
+
+def test_choose_never_echoes_escape_codes(tmp_path: Path) -> None:
+    rubric = choice_rubric(tmp_path)
+    proc = run("check", str(rubric), "--choose", "\x1b[31mred,\x07bell\r")
+    no_traceback(proc)
+    assert proc.returncode == 2
+    line = one_line(proc.stderr)
+    assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stderr
+    assert "\\x1b[31mred" in line and "expected ids from: public, dm" in line
+    # Other echoes of what the user typed are escaped the same way.
+    for args in (
+        ["check", "--situation", "\x1b]0;owned\x07", "--text", "x"],
+        ["check", "--situation", "complaint", "--platform", "\x1b[2J", "--text", "x"],
+        ["list", "--\x1b[2Jflag"],
+    ):
+        proc = run(*args)
+        no_traceback(proc)
+        assert proc.returncode == 2 and "\x1b" not in proc.stderr, args
+    # A space after a comma is not part of an id.
+    assert run("check", str(rubric), "--choose", "dm, public").returncode == 1
+
+
+def test_reply_file_is_read_up_to_a_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * (cli.MAX_REPLY_BYTES + 1))
+    for source in ([str(big)], ["/dev/zero"]):
+        if not Path(source[0]).exists():
+            continue
+        proc = run("check", "--situation", "complaint", *source)
+        no_traceback(proc)
+        assert proc.returncode == 2
+        assert f"longer than {cli.MAX_REPLY_TEXT}" in one_line(proc.stderr)
+    piped = subprocess.run(
+        [sys.executable, "-m", "skischool", "check", "--situation", "complaint", "-"],
+        input=b"y\n" * (cli.MAX_REPLY_BYTES // 2 + 1),
+        capture_output=True,
+        timeout=120,
+    )
+    no_traceback(piped)
+    assert piped.returncode == 2 and b"longer than" in piped.stderr
+
+
+def test_reply_file_odd_inputs(tmp_path: Path) -> None:
+    proc = run("check", "--situation", "complaint", str(tmp_path))
+    no_traceback(proc)
+    assert proc.returncode == 2 and "is a folder" in one_line(proc.stderr)
+    proc = run("check", "--situation", "complaint", str(tmp_path / "missing.txt"))
+    no_traceback(proc)
+    assert proc.returncode == 2 and "No such file or directory" in one_line(proc.stderr)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Please DM us, caf\xe9".encode("latin-1"))
+    proc = run("check", "--situation", "complaint", str(latin))
+    no_traceback(proc)
+    assert proc.returncode == 1  # judged, with the odd byte replaced and a warning saying so
+    assert "not valid UTF-8" in one_line(proc.stderr)
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes("\ufeffPlease DM us".encode())
+    proc = run("check", "--situation", "complaint", "--json", str(bom))
+    assert proc.returncode == 1 and proc.stderr == ""
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes("Please DM us".encode("utf-16"))
+    proc = run("check", "--situation", "complaint", "--json", str(utf16))
+    assert proc.returncode == 1 and proc.stderr == ""
+    assert any(f["quote"] == "Please DM us" for f in json.loads(proc.stdout)["findings"])
+
+
+def test_rubric_that_is_a_device_is_refused() -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    proc = run("check", "/dev/zero", "--text", "x")
+    no_traceback(proc)
+    assert proc.returncode == 2 and "/dev/zero: is a device" in proc.stderr
+    proc = run("validate", "/dev/zero")
+    assert proc.returncode == 1 and "is a device" in proc.stdout
+
+
+def test_unknown_platform_is_refused_listing_the_known_ones() -> None:
+    proc = run("check", "--situation", "complaint", "--platform", "myspace", "--text", "x" * 400)
+    no_traceback(proc)
+    assert proc.returncode == 2 and proc.stdout == ""
+    last = proc.stderr.strip().splitlines()[-1]
+    assert "unknown platform 'myspace'" in last and ", ".join(PLATFORMS) in last
+    ok = run("check", "--situation", "complaint", "--platform", "X", "--json", "--text", "x" * 400)
+    fits = next(c for c in json.loads(ok.stdout)["criteria"] if c["id"] == "fits")
+    assert ok.returncode == 1 and fits["met"] is False  # names are not case-sensitive
+    listed = run("list")
+    assert "--platform NAME" in listed.stdout
+    for name in PLATFORMS:
+        assert f"\n  {name} " in listed.stdout
+    data = json.loads(run("list", "--json").stdout)
+    assert [p["platform"] for p in data["platforms"]] == list(PLATFORMS)
+    help_text = " ".join(run("check", "--help").stdout.split())
+    assert ", ".join(PLATFORMS) in help_text
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    # `skischool list | head -1`: the reader is gone before the output is flushed. Buffered
+    # output (the default, not PYTHONUNBUFFERED) fails only at the final flush.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    for command in ("list", "schema"):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "skischool", command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert proc.stdout is not None
+        proc.stdout.close()
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and err == b"", (command, err.decode())
+
+
+def test_full_disk_is_one_line() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "skischool", "schema"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    no_traceback(proc)
+    assert proc.returncode == 2
+    assert "No space left on device" in one_line(proc.stderr)
+
+
+def test_interrupt_and_internal_error_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_list", interrupted)
+    try:
+        status = cli.main(["list"])
+    except KeyboardInterrupt:
+        pytest.fail("KeyboardInterrupt escaped main()")
+    assert status == 130
+    assert capsys.readouterr().err == "skischool: interrupted\n"
+
+    def broken(args: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "cmd_list", broken)
+    monkeypatch.delenv("SKISCHOOL_DEBUG", raising=False)
+    try:
+        status = cli.main(["list"])
+    except RuntimeError:
+        pytest.fail("an internal error escaped main() as a traceback")
+    assert status == 3
+    assert "internal error: RuntimeError: a bug" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_ctrl_c_while_waiting_for_stdin() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "skischool", "check", "--situation", "complaint", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # Wait until the child sleeps in its read of stdin (state S for a while), so SIGINT
+        # reaches the CLI rather than the interpreter's start-up.
+        deadline, sleeping = time.monotonic() + 60, 0
+        while time.monotonic() < deadline and sleeping < 5:
+            stat = Path(f"/proc/{proc.pid}/stat").read_text()
+            sleeping = sleeping + 1 if stat.rsplit(")", 1)[1].split()[0] == "S" else 0
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert err == "skischool: interrupted\n" and out == ""
