@@ -6,6 +6,8 @@ hung test, which pytest's overall CI limit would catch.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -131,3 +133,37 @@ def test_quadratic_regex_is_bounded_by_the_scan_limit() -> None:
     assert ps.finditer("a" * 1_000_000) == []  # unbounded, this would run for hours
     assert ps.finditer("x" * (REGEX_SCAN_LIMIT - 20) + " me@ab.com")  # inside the limit: found
     assert not ps.finditer("x" * REGEX_SCAN_LIMIT + " me@ab.com")  # beyond it: not scanned
+
+
+# --- every shipped rubric against adversarial text, with a hang guard -----------------------------
+
+HANG_GUARD_S = 5.0  # ~100x the benchmark's slowest 100 kB check: a guard, not a speed target
+
+
+def test_every_shipped_rubric_survives_adversarial_text_at_100_kb(
+    rubrics: list[ReplyRubric],
+) -> None:
+    """Every (rubric, input) pair gives a result in bounded time; the slowest is reported."""
+    from skischool.examples import find_rubrics
+    from skischool.loader import load_rubric
+
+    from .adversarial import ROOT, hostile_texts
+
+    exercises = [load_rubric(p) for p in find_rubrics([ROOT / "exercises"])]
+    rubrics = rubrics + [r for r in exercises if isinstance(r, ReplyRubric)]
+    assert len(rubrics) >= 28
+
+    texts = hostile_texts(100_000)
+    assert len(texts) >= 40
+    slowest: list[tuple[float, str, str]] = []
+    for name, text in texts.items():
+        for rubric in rubrics:
+            started = time.perf_counter()
+            result = rubric.check(text)
+            took = time.perf_counter() - started
+            assert 0 <= result.score <= 100
+            slowest.append((took, rubric.id, name))
+    slowest.sort(reverse=True)
+    took, rid, name = slowest[0]
+    print(f"slowest 100 kB check: {took * 1e3:.0f} ms ({rid} on {name!r})")
+    assert took < HANG_GUARD_S, slowest[:5]
