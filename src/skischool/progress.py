@@ -8,7 +8,12 @@ being written, never an earlier one, and two notebooks writing at once simply qu
 Why so defensive: recording is a side effect of doing an exercise. If the store cannot be
 used (read-only disk, a file that is not a database, sqlite3 missing in the browser), the
 learner gets a :class:`ProgressWarning` and the exercise keeps working. A file that is not
-ours is never overwritten or deleted.
+ours is never overwritten or deleted. A store of ours found damaged on open is renamed aside
+(kept for recovery, never deleted) and a fresh one started, with a warning naming both.
+
+Why every attempt has an ``id``: exports travel (browser -> download -> instructor), and the
+same file may be imported twice or merged from several browser tabs. A stable identity makes
+every import and merge idempotent: the same attempt is never counted twice.
 
 The module is pure standard library and import-light: ``sqlite3`` is imported only when a
 store is opened, because in Pyodide it is a separately loaded package. No threads are used.
@@ -18,8 +23,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import reprlib
+import uuid
 import warnings
-from dataclasses import asdict, dataclass, field
+from collections.abc import Container
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -30,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENV_VAR",
+    "EXPORT_VERSION",
     "SCHEMA_VERSION",
     "Attempt",
     "NullStore",
@@ -39,6 +49,7 @@ __all__ = [
     "default_path",
     "open_store",
     "parse_export",
+    "set_aside",
 ]
 
 #: Environment variable naming the progress file, or switching recording off.
@@ -46,13 +57,24 @@ ENV_VAR = "SKISCHOOL_PROGRESS"
 #: Values of :data:`ENV_VAR` (case-insensitive) that turn recording off.
 OFF_VALUES = frozenset({"off", "0", "false", "none"})
 #: Stored in ``PRAGMA user_version``; bump it and add a migration when the schema changes.
-SCHEMA_VERSION = 1
+#: 1: the first release. 2: ``attempt_id`` (stable identity, unique) added.
+SCHEMA_VERSION = 2
+#: The ``"version"`` of an export document. Still 1: version 2 stores only added the optional
+#: ``"id"`` of each attempt, which older readers ignore, so their exports stay readable.
+EXPORT_VERSION = 1
 #: Seconds a writer waits for another notebook's transaction before giving up.
 DEFAULT_TIMEOUT = 10.0
 #: Identifies the document produced by :meth:`ProgressStore.export_json`.
 EXPORT_FORMAT = "skischool-progress"
 
 KINDS = ("reply", "choice")
+#: Bounds that keep every number inside SQLite's 64-bit INTEGER (a huge count from a
+#: hand-edited export must be a located error, not an OverflowError deep in sqlite3).
+MAX_CRITERIA = 10_000
+MAX_ID_CHARS = 100
+#: Namespace of ids derived from an attempt's content (exports and stores made before ids).
+_ID_NAMESPACE = uuid.UUID("6f1d2c55-8a3e-4c1b-9a57-2f0e5d7b3c11")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _SCHEMA = (
     """
@@ -67,12 +89,18 @@ _SCHEMA = (
         kind           TEXT    NOT NULL CHECK (kind IN ('reply', 'choice')),
         -- UTF-8 (surrogatepass) bytes: a BLOB keeps NUL and any Python str exactly.
         answer         BLOB    NOT NULL,
-        learner        TEXT    NOT NULL DEFAULT ''
+        learner        TEXT    NOT NULL DEFAULT '',
+        -- Attempt.id: the same attempt imported or merged twice is stored once.
+        attempt_id     TEXT
     )
     """,
     "CREATE INDEX attempts_by_exercise ON attempts (exercise, time, id)",
+    "CREATE UNIQUE INDEX attempts_by_attempt_id ON attempts (attempt_id)",
 )
-_COLUMNS = "exercise, time, score, passed, criteria_met, criteria_total, kind, answer, learner"
+_COLUMNS = (
+    "exercise, time, score, passed, criteria_met, criteria_total, kind, answer, learner, attempt_id"
+)
+_INSERT = f"INSERT OR IGNORE INTO attempts ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
 
 
 class ProgressWarning(UserWarning):
@@ -81,6 +109,23 @@ class ProgressWarning(UserWarning):
 
 class ProgressStoreError(Exception):
     """The progress file cannot be opened or read; the message names the path and the cause."""
+
+
+class _Damaged(Exception):
+    """Our own store failed its integrity check: set it aside rather than keep writing to it."""
+
+
+_short = reprlib.Repr()
+_short.maxlevel, _short.maxstring, _short.maxother = 2, 80, 80
+_short.maxlist = _short.maxdict = 4
+
+
+def _show(value: object) -> str:
+    """A bounded repr for messages: a hostile value (1 MB, 900 levels deep) stays readable."""
+    try:
+        return _short.repr(value)
+    except (RecursionError, ValueError):  # ValueError: int too large to print
+        return f"<{type(value).__name__}>"
 
 
 # --------------------------------------------------------------------------------------
@@ -103,16 +148,44 @@ def _normalize_time(value: object) -> str:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"time is not ISO-8601: {value!r}") from None
+        raise ValueError(f"time is not ISO-8601: {_show(value)}") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"time needs a UTC offset (e.g. '+00:00' or 'Z'): {value!r}")
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        raise ValueError(f"time needs a UTC offset (e.g. '+00:00' or 'Z'): {_show(value)}")
+    try:
+        utc = moment.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is in year 10000 in UTC
+        raise ValueError(f"time is out of range (years 1 to 9999 in UTC): {_show(value)}") from None
+    return utc.isoformat(timespec="microseconds")
+
+
+def _clean_text(value: str) -> str:
+    """Lone surrogates -> U+FFFD: SQLite TEXT must be valid UTF-8, and the attempt must save."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def _new_id() -> str:
+    """A fresh identity for an attempt made now, carried through every export and import."""
+    return str(uuid.uuid4())
+
+
+def _derive_id(values: tuple[object, ...]) -> str:
+    """Deterministic id from an attempt's content, for records made before ids existed.
+
+    The same old export imported twice, or an old store migrated and its old export imported,
+    gets the same ids, so nothing is counted twice.
+    """
+    canonical = json.dumps(values, ensure_ascii=True, separators=(",", ":"))
+    return str(uuid.uuid5(_ID_NAMESPACE, canonical))
 
 
 def _check_int(name: str, value: object) -> int:
     """Accept real integers only: a float score or a bool would hide an engine bug."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be an int, got {value!r}")
+        raise ValueError(f"{name} must be an int, got {_show(value)}")
     return int(value)
 
 
@@ -121,7 +194,11 @@ class Attempt:
     """One learner attempt at one exercise, validated on creation so bad data never lands.
 
     ``time`` is normalised to UTC with microseconds (``2024-05-01T09:30:00.000000+00:00``).
-    ``answer`` is the learner's text, or the chosen option ids joined by ``","``.
+    ``answer`` is the learner's text, or the chosen option ids joined by ``","``; it is kept
+    exactly, even lone surrogates. In ``exercise`` and ``learner`` a lone surrogate (which
+    SQLite TEXT cannot hold) becomes U+FFFD, so the attempt is saved rather than lost.
+    ``id`` is the attempt's identity: random for a new attempt, derived from the content when
+    empty (records from before ids existed), and kept through export and import.
     """
 
     exercise: str
@@ -133,36 +210,72 @@ class Attempt:
     kind: Literal["reply", "choice"]
     answer: str
     learner: str = ""
+    id: str = field(default_factory=_new_id)
 
     def __post_init__(self) -> None:
         """Reject malformed attempts early: the engine's bug, not the learner's problem."""
         if not isinstance(self.exercise, str) or not self.exercise:
-            raise ValueError(f"exercise must be a non-empty str, got {self.exercise!r}")
+            raise ValueError(f"exercise must be a non-empty str, got {_show(self.exercise)}")
+        object.__setattr__(self, "exercise", _clean_text(self.exercise))
         object.__setattr__(self, "time", _normalize_time(self.time))
         score = _check_int("score", self.score)
         if not 0 <= score <= 100:
-            raise ValueError(f"score must be between 0 and 100, got {score}")
+            raise ValueError(f"score must be between 0 and 100, got {_show(score)}")
         if not isinstance(self.passed, bool):
-            raise ValueError(f"passed must be a bool, got {self.passed!r}")
+            raise ValueError(f"passed must be a bool, got {_show(self.passed)}")
         met = _check_int("criteria_met", self.criteria_met)
         total = _check_int("criteria_total", self.criteria_total)
-        if not 0 <= met <= total:
-            raise ValueError(f"need 0 <= criteria_met <= criteria_total, got {met}/{total}")
+        if not 0 <= met <= total <= MAX_CRITERIA:
+            raise ValueError(
+                "need 0 <= criteria_met <= criteria_total <= "
+                f"{MAX_CRITERIA}, got {_show(met)}/{_show(total)}"
+            )
         if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+            raise ValueError(f"kind must be one of {KINDS}, got {_show(self.kind)}")
         if not isinstance(self.answer, str):
             raise ValueError(f"answer must be a str, got {type(self.answer).__name__}")
         if not isinstance(self.learner, str):
             raise ValueError(f"learner must be a str, got {type(self.learner).__name__}")
+        object.__setattr__(self, "learner", _clean_text(self.learner))
+        if not isinstance(self.id, str) or len(self.id) > MAX_ID_CHARS:
+            raise ValueError(
+                f"id must be a str of at most {MAX_ID_CHARS} characters, got {_show(self.id)}"
+            )
+        if self.id == "":
+            object.__setattr__(self, "id", _derive_id(self._content()))
+        else:
+            object.__setattr__(self, "id", _clean_text(self.id))
+
+    def _content(self) -> tuple[object, ...]:
+        """Everything but the id, in field order: what a derived id is computed from."""
+        return (
+            self.exercise,
+            self.time,
+            self.score,
+            self.passed,
+            self.criteria_met,
+            self.criteria_total,
+            self.kind,
+            self.answer,
+            self.learner,
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict (for export and workshop collection)."""
-        return asdict(self)
+        """Plain JSON-ready dict (for export and workshop collection).
+
+        Not ``dataclasses.asdict``: its deep copy made exporting thousands of attempts slow.
+        """
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Attempt:
-        """Inverse of :meth:`to_dict`; unknown keys are ignored so newer exports still load."""
+        """Inverse of :meth:`to_dict`; unknown keys are ignored so newer exports still load.
+
+        A record without ``"id"`` (an export made before ids) gets one derived from its
+        content, so importing it twice still adds it once.
+        """
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        known.setdefault("id", "")
         try:
             return cls(**known)
         except TypeError as exc:  # a required field is missing
@@ -215,14 +328,25 @@ def open_store(path: str | os.PathLike[str] | None = None) -> ProgressStore | Nu
         return NullStore(reason=str(exc))
 
 
-def parse_export(text: str, *, source: str = "progress file") -> list[Attempt]:
+def parse_export(
+    text: str, *, source: str = "progress file", known_ids: Container[str] = ()
+) -> list[Attempt]:
     """The attempts of an :meth:`ProgressStore.export_json` document, or a clear error.
 
     Why strict: this reads a file the learner's browser kept or a learner handed in; a
-    damaged one must be named and explained, never half-imported.
+    damaged one must be named and explained, never half-imported. Whatever the text, the
+    only exception is :class:`ProgressStoreError`, its message starting with ``source``.
+
+    Records whose ``"id"`` is in ``known_ids`` are left out unchecked: a caller re-reading
+    a file it already holds (the browser, after every attempt) pays only for the new ones.
     """
     try:
         document = json.loads(text)
+    except RecursionError:  # e.g. 100 000 nested "[": the C decoder gives up, loudly
+        raise ProgressStoreError(
+            f"{source}: is not a skischool progress export (JSON nested too deeply; "
+            f'expected an object with "format": "{EXPORT_FORMAT}")'
+        ) from None
     except (TypeError, ValueError) as exc:
         raise ProgressStoreError(f"{source}: is not JSON ({exc})") from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
@@ -231,9 +355,10 @@ def parse_export(text: str, *, source: str = "progress file") -> list[Attempt]:
             f'(expected an object with "format": "{EXPORT_FORMAT}")'
         )
     version = document.get("version")
-    if isinstance(version, bool) or version != SCHEMA_VERSION:  # True == 1 in Python
+    if isinstance(version, bool) or version != EXPORT_VERSION:  # True == 1 in Python
         raise ProgressStoreError(
-            f"{source}: export version {version!r}, this skischool understands {SCHEMA_VERSION}"
+            f"{source}: export version {_show(version)}, this skischool understands "
+            f"{EXPORT_VERSION}"
         )
     records = document.get("attempts")
     if not isinstance(records, list):
@@ -242,11 +367,29 @@ def parse_export(text: str, *, source: str = "progress file") -> list[Attempt]:
     for i, record in enumerate(records):
         if not isinstance(record, dict):
             raise ProgressStoreError(f"{source}: attempts[{i}] must be an object")
+        known = record.get("id")
+        if known_ids and isinstance(known, str) and known in known_ids:
+            continue
         try:
             attempts.append(Attempt.from_dict(record))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise ProgressStoreError(f"{source}: attempts[{i}]: {exc}") from None
     return attempts
+
+
+def set_aside(path: Path, label: str = "damaged") -> Path:
+    """Rename ``path`` to an unused ``<name>.<label>[-N]`` beside it and return the new path.
+
+    Why never delete: a damaged file may still hold a learner's attempts that a person can
+    recover. Why a fresh name each time: a second damaged file must not replace the first.
+    Raises ``OSError`` if the file cannot be renamed.
+    """
+    for n in range(1, 1000):
+        aside = path.with_name(f"{path.name}.{label}" + (f"-{n}" if n > 1 else ""))
+        if not aside.exists() and not aside.is_symlink():
+            path.replace(aside)
+            return aside
+    raise OSError(f"too many set-aside copies of {path.name} already")
 
 
 # --------------------------------------------------------------------------------------
@@ -255,14 +398,18 @@ def parse_export(text: str, *, source: str = "progress file") -> list[Attempt]:
 
 
 def _export(attempts: list[Attempt]) -> str:
-    """Self-describing JSON; ASCII-escaped so any answer (even lone surrogates) survives."""
-    document = {
-        "format": EXPORT_FORMAT,
-        "version": SCHEMA_VERSION,
-        "exported": _utc_now(),
-        "attempts": [attempt.to_dict() for attempt in attempts],
-    }
-    return json.dumps(document, ensure_ascii=True, indent=1)
+    """Self-describing JSON; ASCII-escaped so any answer (even lone surrogates) survives.
+
+    One attempt per line keeps it readable, and lets the C encoder do the work: the browser
+    rewrites the whole export after every attempt, and ``indent=`` is many times slower.
+    """
+    head = json.dumps(
+        {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported": _utc_now()},
+        ensure_ascii=True,
+    )
+    lines = ",\n  ".join(json.dumps(a.to_dict(), ensure_ascii=True) for a in attempts)
+    body = f"\n  {lines}\n " if attempts else ""
+    return f'{head[:-1]},\n "attempts": [{body}]}}\n'
 
 
 class ProgressStore:
@@ -271,17 +418,23 @@ class ProgressStore:
     path: Path | None
     #: The journal actually in use: ``"wal"`` normally, e.g. ``"delete"`` where WAL is impossible.
     journal_mode: str
+    #: Where a damaged store found at ``path`` on open was moved (``None``: it was sound).
+    damaged_copy: Path | None = None
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Open (creating if needed) the store; raises :class:`ProgressStoreError` if unusable.
 
-        ``timeout`` is how long to wait for another writer holding the lock.
+        ``timeout`` is how long to wait for another writer holding the lock. A store of ours
+        that fails ``PRAGMA quick_check`` is renamed aside (see :attr:`damaged_copy`) with a
+        :class:`ProgressWarning`, and a fresh store is started at ``path``.
         """
         memory = os.fspath(path) == ":memory:"
         self.path = None if memory else Path(path)
         self.timeout = float(timeout)
         self._where = ":memory:" if self.path is None else str(self.path)
         self._conn: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._damage_told: tuple[list[int], list[int]] = ([], [])
         try:
             import sqlite3
         except ImportError as exc:  # Pyodide ships sqlite3 as a separate package
@@ -291,6 +444,26 @@ class ProgressStore:
                 "(e.g. pyodide.loadPackage('sqlite3'))"
             ) from exc
         self._sqlite3 = sqlite3
+        try:
+            self._open()
+        except _Damaged as damage:
+            self.close()
+            self.damaged_copy = self._set_damaged_aside(str(damage))
+            if self.damaged_copy is not None:
+                _warn(
+                    f"skischool: progress store {self._where} is damaged ({damage}); it was "
+                    f"kept as {self.damaged_copy} and a fresh store was started, so new "
+                    "attempts are recorded (earlier ones are in the kept copy)"
+                )
+            try:
+                self._open()
+            except _Damaged as again:  # a fresh file cannot be damaged; something else writes it
+                self.close()
+                raise ProgressStoreError(f"{self._where}: damaged again ({again})") from None
+
+    def _open(self) -> None:
+        """Connect, check, configure and create or migrate the schema; ProgressStoreError if not."""
+        sqlite3 = self._sqlite3
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -310,10 +483,33 @@ class ProgressStore:
             self.close()
             raise
 
+    def _set_damaged_aside(self, detail: str) -> Path | None:
+        """Rename the damaged file (and its WAL/journal companions) aside, keeping it whole.
+
+        Only the very file that was checked is moved: if another notebook already replaced
+        it with a fresh store, that one is left alone (and ``None`` returned).
+        """
+        assert self.path is not None  # ":memory:" is never checked
+        try:
+            stat = self.path.stat()
+            if (stat.st_dev, stat.st_ino) != self._identity:
+                return None  # another notebook moved it aside first; reopen what is there now
+            aside = set_aside(self.path)
+            for suffix in ("-wal", "-shm", "-journal"):
+                companion = self.path.with_name(self.path.name + suffix)
+                if companion.exists():
+                    companion.replace(aside.with_name(aside.name + suffix))
+        except OSError as exc:
+            raise ProgressStoreError(
+                f"{self._where}: is damaged ({detail}) and could not be moved aside ({exc}); "
+                f"move it aside or point {ENV_VAR} at another file to start a new store"
+            ) from exc
+        return aside
+
     def _describe(self, exc: BaseException) -> str:
         """Error text naming the file, with a hint when the file is not a database."""
         text = f"{self._where}: {exc}"
-        if "not a database" in str(exc):
+        if "not a database" in str(exc) or "malformed" in str(exc):
             text += (
                 " (left untouched; move it aside or point "
                 f"{ENV_VAR} at another file to start a new progress store)"
@@ -326,7 +522,8 @@ class ProgressStore:
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         # Read-only checks first: a non-database or another program's database must fail
         # here, before the journal-mode switch below could write to it.
-        self._check_ours(conn)
+        if self._check_ours(conn) and self.path is not None:
+            self._check_integrity(conn)
         try:
             mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
         except sqlite3.OperationalError:
@@ -341,33 +538,61 @@ class ProgressStore:
         """Schema version of an empty file or our own store; refuse anything else."""
         # One statement, so one snapshot: another notebook may be creating the schema
         # right now. Raises "file is not a database" for garbage.
-        version, tables = conn.execute(
-            "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM sqlite_master"
+        version, tables, ours = conn.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), count(*), "
+            "count(*) FILTER (WHERE type = 'table' AND name = 'attempts') FROM sqlite_master"
         ).fetchone()
-        if version == 0:
+        if version == 0 or not ours:
             if tables:
                 raise ProgressStoreError(
                     f"{self._where}: is an SQLite database of another program, "
                     "not a skischool progress store (left untouched)"
                 )
-        elif version != SCHEMA_VERSION:
+        elif not 0 < version <= SCHEMA_VERSION:
             raise ProgressStoreError(
                 f"{self._where}: progress store has schema version {version}, this "
                 f"skischool understands {SCHEMA_VERSION}; upgrade skischool "
                 "(file left untouched)"
             )
-        return version
+        return version if ours else 0
+
+    def _check_integrity(self, conn: sqlite3.Connection) -> None:
+        """Raise :class:`_Damaged` if the store's pages are corrupt, before anything is written.
+
+        Why on every open: SQLite reports mid-file corruption only when a query happens to
+        touch the bad page, which may be after many attempts have been "recorded" into a
+        b-tree that loses them. ``quick_check`` reads every page once (O(size), a few ms for
+        thousands of attempts) but skips the costlier index-content cross-check.
+        """
+        sqlite3 = self._sqlite3
+        assert self.path is not None
+        stat = self.path.stat()  # which file was checked, so only that one is moved aside
+        self._identity = (stat.st_dev, stat.st_ino)
+        try:
+            rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+        except sqlite3.DatabaseError as exc:
+            code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+            corrupt = "malformed" in str(exc) if code is None else code & 0xFF == 11
+            if not corrupt:  # 11: SQLITE_CORRUPT
+                raise  # busy, I/O error...: not evidence of damage
+            raise _Damaged(str(exc)) from None
+        if rows != [("ok",)]:
+            # One line: quick_check reports "*** in database main ***\nPage 33: ...".
+            raise _Damaged("; ".join(" ".join(str(row[0]).split()) for row in rows))
 
     def _ensure_schema(self, conn: sqlite3.Connection) -> None:
-        """Create the schema in a new, empty file; a no-op (and no lock) for existing stores."""
+        """Create the schema in a new file or migrate an older one; no lock when current."""
         if self._user_version(conn) == SCHEMA_VERSION:
             return
         conn.execute("BEGIN IMMEDIATE")  # another notebook may be creating it right now
         try:
-            if self._check_ours(conn) == 0:
+            version = self._check_ours(conn)
+            if version == 0:
                 for statement in _SCHEMA:
                     conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif version == 1:
+                _migrate_1_to_2(conn)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -397,13 +622,13 @@ class ProgressStore:
             # goes through the busy timeout instead of failing with SQLITE_BUSY later.
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute(f"INSERT INTO attempts ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", row)
+                conn.execute(_INSERT, row)  # the same attempt (same id) twice: stored once
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except (sqlite3.Error, OSError, UnicodeError, ProgressStoreError) as exc:
+        except (sqlite3.Error, OSError, UnicodeError, OverflowError, ProgressStoreError) as exc:
             _warn(
                 f"skischool: could not record attempt at {attempt.exercise!r} in "
                 f"{self._describe(exc)}; the exercise still works"
@@ -414,15 +639,58 @@ class ProgressStore:
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         """Run a read, turning SQLite errors into :class:`ProgressStoreError` with the path."""
         try:
-            return self._connection().execute(sql, params).fetchall()
+            conn = self._connection()
+            try:
+                return conn.execute(sql, params).fetchall()
+            except self._sqlite3.OperationalError as exc:
+                if "decode" not in str(exc):
+                    raise
+            # A damaged byte in one TEXT value (no checksum catches that) must not make
+            # every attempt unreadable: read it with U+FFFD instead (slower, so only now).
+            conn.text_factory = _lenient_text
+            try:
+                return conn.execute(sql, params).fetchall()
+            finally:
+                conn.text_factory = str
         except self._sqlite3.Error as exc:
             raise ProgressStoreError(self._describe(exc)) from exc
 
     def attempts(self, exercise: str | None = None, *, learner: str | None = None) -> list[Attempt]:
-        """Attempts oldest first, optionally for one exercise and/or one learner."""
+        """Attempts oldest first, optionally for one exercise and/or one learner.
+
+        A row damaged inside (bytes changed where no structure check can see it) is not
+        allowed to hide the others: a garbled answer is shown with U+FFFD, a row that is no
+        valid attempt at all is skipped; both with a :class:`ProgressWarning` naming the
+        rows, which stay in the file untouched.
+        """
         where, params = _filters(exercise, learner)
-        rows = self._query(f"SELECT {_COLUMNS} FROM attempts{where} ORDER BY time, id", params)
-        return [_attempt_from_row(row) for row in rows]
+        rows = self._query(f"SELECT id, {_COLUMNS} FROM attempts{where} ORDER BY time, id", params)
+        attempts: list[Attempt] = []
+        garbled: list[int] = []
+        skipped: list[int] = []
+        for rowid, *row in rows:
+            try:
+                attempts.append(_attempt_from_row(tuple(row)))
+            except UnicodeDecodeError:
+                try:
+                    attempts.append(_attempt_from_row(tuple(row), lenient=True))
+                    garbled.append(rowid)
+                except (ValueError, UnicodeError):
+                    skipped.append(rowid)
+            except (ValueError, UnicodeError):
+                skipped.append(rowid)
+        problems = []
+        if garbled:
+            problems.append(f"answer text of rows {_show(garbled)} is damaged (shown with U+FFFD)")
+        if skipped:
+            problems.append(f"rows {_show(skipped)} are no valid attempts and were skipped")
+        if problems and (garbled, skipped) != self._damage_told:
+            self._damage_told = (garbled, skipped)
+            _warn(
+                f"skischool: progress store {self._where} is damaged inside: "
+                f"{'; '.join(problems)} (left in the file as they are)"
+            )
+        return attempts
 
     def summary(self, *, learner: str | None = None) -> dict[str, dict[str, Any]]:
         """Per exercise (in order first attempted): attempts, best_score, passed, last_time."""
@@ -447,27 +715,29 @@ class ProgressStore:
         return _export(self.attempts())
 
     def import_attempts(self, attempts: list[Attempt]) -> int:
-        """Add attempts (e.g. from :func:`parse_export`) in one transaction; returns how many.
+        """Add attempts (e.g. from :func:`parse_export`) in one transaction; returns how many
+        were new.
 
-        All or nothing: a failure part-way leaves the store as it was, and raises
-        :class:`ProgressStoreError`.
+        Idempotent: an attempt already in the store (same ``id``) is skipped, so importing
+        the same export twice adds 0 the second time. All or nothing: a failure part-way
+        leaves the store as it was, and raises :class:`ProgressStoreError`.
         """
         try:
             rows = [_row(a) for a in attempts]
             conn = self._connection()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.executemany(
-                    f"INSERT INTO attempts ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", rows
-                )
+                before = conn.total_changes
+                conn.executemany(_INSERT, rows)
+                added = conn.total_changes - before
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except (self._sqlite3.Error, UnicodeError) as exc:
+        except (self._sqlite3.Error, UnicodeError, OverflowError) as exc:
             raise ProgressStoreError(self._describe(exc)) from exc
-        return len(rows)
+        return added
 
     # -- lifetime -----------------------------------------------------------------------
 
@@ -497,12 +767,13 @@ def _filters(exercise: str | None, learner: str | None) -> tuple[str, tuple[str,
     """WHERE clause for the optional filters, always parameterised."""
     clauses: list[str] = []
     params: list[str] = []
+    # Cleaned as Attempt cleans them, so a name with a lone surrogate finds its attempts.
     if exercise is not None:
         clauses.append("exercise = ?")
-        params.append(exercise)
+        params.append(_clean_text(exercise))
     if learner is not None:
         clauses.append("learner = ?")
-        params.append(learner)
+        params.append(_clean_text(learner))
     return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), tuple(params)
 
 
@@ -518,13 +789,23 @@ def _row(attempt: Attempt) -> tuple[object, ...]:
         attempt.kind,
         attempt.answer.encode("utf-8", "surrogatepass"),
         attempt.learner,
+        attempt.id,
     )
 
 
-def _attempt_from_row(row: tuple[Any, ...]) -> Attempt:
-    exercise, time, score, passed, met, total, kind, answer, learner = row
+def _lenient_text(data: bytes) -> str:
+    """Text of a TEXT value with damaged UTF-8, its bad bytes as U+FFFD."""
+    return data.decode("utf-8", "replace")
+
+
+def _attempt_from_row(row: tuple[Any, ...], *, lenient: bool = False) -> Attempt:
+    """The attempt of a row; a row without an id (written by hand) gets its derived one.
+
+    ``lenient``: answer bytes that are not (surrogatepass) UTF-8 become U+FFFD.
+    """
+    exercise, time, score, passed, met, total, kind, answer, learner, attempt_id = row
     if isinstance(answer, bytes):
-        answer = answer.decode("utf-8", "surrogatepass")
+        answer = answer.decode("utf-8", "replace" if lenient else "surrogatepass")
     return Attempt(
         exercise=exercise,
         time=time,
@@ -535,7 +816,40 @@ def _attempt_from_row(row: tuple[Any, ...]) -> Attempt:
         kind=kind,
         answer=answer,
         learner=learner,
+        id=attempt_id or "",
     )
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Give every attempt of a version-1 store its stable id (inside the caller's transaction).
+
+    Ids are derived from content exactly as :meth:`Attempt.from_dict` derives them for an
+    export without ids, so the old export of this store, imported later, adds nothing.
+    Identical rows (e.g. the same export imported twice before ids existed) are all kept,
+    each with its own id: a migration never deletes an attempt.
+    """
+    conn.execute("ALTER TABLE attempts ADD COLUMN attempt_id TEXT")
+    used: set[str] = set()
+    updates: list[tuple[str, int]] = []
+    old = _COLUMNS.rsplit(",", 1)[0]  # the version-1 columns
+    conn.text_factory = _lenient_text  # a damaged TEXT byte must not stop the migration
+    try:
+        rows = conn.execute(f"SELECT id, {old} FROM attempts ORDER BY id").fetchall()
+    finally:
+        conn.text_factory = str
+    for rowid, *values in rows:
+        try:
+            derived = _attempt_from_row((*values, None)).id
+        except (ValueError, UnicodeError):  # not valid by today's rules: still keep it
+            derived = _derive_id(tuple(repr(v) for v in values))
+        attempt_id, n = derived, 1
+        while attempt_id in used:
+            n += 1
+            attempt_id = _derive_id((derived, n))
+        used.add(attempt_id)
+        updates.append((attempt_id, rowid))
+    conn.executemany("UPDATE attempts SET attempt_id = ? WHERE id = ?", updates)
+    conn.execute(_SCHEMA[2])
 
 
 class NullStore:
