@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from skischool.errors import Problem, RubricError
 from skischool.examples import validate_file
-from skischool.loader import MIN_FAIL_EXAMPLES, MIN_PASS_EXAMPLES, load_rubric, rubric_from_dict
+from skischool.loader import (
+    MAX_LISTED_IDS,
+    MAX_PHRASE_LENGTH,
+    MIN_FAIL_EXAMPLES,
+    MIN_PASS_EXAMPLES,
+    load_rubric,
+    rubric_from_dict,
+)
 from skischool.model import ChoiceRubric, ReplyRubric
+
+from .conftest import criterion, reply_rubric_data
 
 GOOD = """\
 kind: reply
@@ -144,11 +154,11 @@ def test_several_problems_reported_together(tmp_path: Path) -> None:
     assert any("missing required key 'title'" in p.message for p in probs)
 
 
-def test_unsafe_regex_is_rejected_at_load(tmp_path: Path) -> None:
-    text = GOOD.replace("phrases: [sorry]", 'phrases: [{regex: "(a+)+$"}]')
+def test_unsupported_regex_is_rejected_at_load(tmp_path: Path) -> None:
+    text = GOOD.replace("phrases: [sorry]", 'phrases: [{regex: "(a)\\\\1"}]')
     (p,) = problems_for(tmp_path, text)
     assert p.field == "criteria[1].phrases[0].regex"
-    assert "unsafe" in p.message
+    assert "unsupported regular expression" in p.message and "backreferences" in p.message
 
 
 def test_min_above_max_makes_pass_impossible(tmp_path: Path) -> None:
@@ -289,3 +299,86 @@ def test_choice_rubric_from_dict() -> None:
         }
     )
     assert isinstance(r, ChoiceRubric)
+
+
+def test_phrase_longer_than_the_matcher_handles_is_located(tmp_path: Path) -> None:
+    long = "abc " * 300
+    (p,) = problems_for(tmp_path, GOOD.replace("phrases: [sorry]", f"phrases: [sorry, {long}]"))
+    assert p.field == "criteria[1].phrases[1]" and p.line == 16
+    assert f"at most {MAX_PHRASE_LENGTH}" in p.message
+    text = GOOD.replace(
+        "phrases: [sorry]", "phrases: [sorry]\n    exceptions: [{phrase: " + long + "}]"
+    )
+    (p,) = problems_for(tmp_path, text)
+    assert p.field == "criteria[1].exceptions[0].phrase"
+
+
+def test_longest_allowed_phrase_loads_and_matches(tmp_path: Path) -> None:
+    long = ("sorry " * 40)[: MAX_PHRASE_LENGTH - 1] + "x"
+    prefixes = ", ".join(f"{'x' * k}y" for k in range(MAX_PHRASE_LENGTH - 1))  # a deep trie
+    r = load_rubric(
+        write(tmp_path, GOOD.replace("phrases: [sorry]", f"phrases: [sorry, {long}, {prefixes}]"))
+    )
+    assert r.check(f"Hello. {long}. It ships today.").score >= 0
+
+
+def test_regex_that_stands_for_a_long_phrase_is_located(tmp_path: Path) -> None:
+    pattern = "\\\\b" + "a" * 400 + "\\\\b"  # a finite regex is matched as its phrases
+    text = GOOD.replace("phrases: [sorry]", f'phrases: [sorry, {{regex: "{pattern}"}}]')
+    (p,) = problems_for(tmp_path, text)
+    assert p.field == "criteria[1].phrases[1].regex" and "400 characters" in p.message
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expect"),
+    [
+        ('{regex: "(?P<x>a)(?P=x)"}', "regular expression"),
+        ('{regex: "(unclosed"}', "regular expression"),
+        ("{suggest: x}", "needs exactly one of 'phrase' or 'regex'"),
+    ],
+)
+def test_voice_phrases_are_checked_like_any_phrase(
+    tmp_path: Path, phrase: str, expect: str
+) -> None:
+    """Voice lists phrases but never declared them for checking; they used to crash the build."""
+    extra = f"  - {{id: voice, type: voice, phrases: [{phrase}], message: m, why: w}}\n"
+    (p,) = problems_for(tmp_path, GOOD.replace("model_reply:", extra + "model_reply:"))
+    assert p.field.startswith("criteria[2].phrases[0]") and expect in p.message
+    assert p.line == 19
+
+
+def test_contradiction_check_is_linear() -> None:
+    """20 000 forbidden and 20 000 required phrases: a pairwise check takes minutes."""
+    from skischool.loader import _check_contradictions, _Problems
+    from skischool.source import Source
+
+    n = 20_000
+    data = {
+        "criteria": [
+            {
+                "id": "bad",
+                "type": "avoid",
+                "severity": "error",
+                "phrases": [f"no {i}" for i in range(n)],
+            },
+            {"id": "good", "type": "move", "phrases": [f"yes {i}" for i in range(n)] + ["NO  7"]},
+        ]
+    }
+    p = _Problems(Source("r.yaml", data, {}))
+    start = time.perf_counter()
+    _check_contradictions(data, p)
+    assert time.perf_counter() - start < 2.0
+    (problem,) = p.items
+    assert problem.field == f"criteria[1].phrases[{n}]" and "forbidden by 'bad'" in problem.message
+
+
+def test_many_bad_references_keep_messages_short(tmp_path: Path) -> None:
+    n = 2000
+    criteria = [criterion("move", f"m{i}", phrases=[f"p{i}"]) for i in range(n)]
+    examples = [{"text": "x", "expect": "fail", "fails": [f"nope{i}"]} for i in range(n)]
+    with pytest.raises(RubricError) as info:
+        rubric_from_dict(reply_rubric_data(criteria, examples=examples), require_examples=True)
+    bad = [p for p in info.value.problems if "is not a criterion id" in p.message]
+    assert len(bad) == n
+    assert all(len(p.message) < 400 for p in bad)
+    assert f"and {n - MAX_LISTED_IDS} more" in bad[0].message

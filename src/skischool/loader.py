@@ -13,6 +13,7 @@ from typing import Any
 from .criteria import CRITERION_TYPES
 from .criteria.base import (
     ID_PATTERN,
+    PHRASE,
     Author,
     Scenario,
 )
@@ -21,6 +22,7 @@ from .model import ChoiceRubric, Example, Option, ReplyRubric
 from .platforms import PLATFORMS
 from .schema import Bool, Field, ListOf, Num, Obj, Str, Tagged, validate
 from .source import Source, load_source
+from .textmatch import phrase_problems
 
 SITUATIONS = ("complaint", "question", "praise", "troll", "rant", "misinformation", "crisis")
 # Situations an exercise may be about; the first seven also have general rubrics.
@@ -36,6 +38,13 @@ SITUATION_KINDS = (
 # The fewest examples a rubric must carry. Declared once: the loader and the course tests use it.
 MIN_PASS_EXAMPLES = {"reply": 6, "choice": 1}
 MIN_FAIL_EXAMPLES = {"reply": 6, "choice": 3}
+# The longest phrase a rubric may list. The longest real one is under 50 characters; the phrase
+# matcher builds its trie-shaped pattern one recursive step per character, so a phrase of a
+# thousand characters would end in a RecursionError instead of a message.
+MAX_PHRASE_LENGTH = 200
+# How many ids an "expected one of" message lists: with thousands of criteria and thousands of
+# bad references, listing them all made the messages quadratic in size.
+MAX_LISTED_IDS = 20
 
 AUTHOR = Obj(
     "author",
@@ -183,11 +192,70 @@ def _check_reply(data: dict[str, Any], p: _Problems, require_examples: bool) -> 
             )
         ids.setdefault(c["id"], i)
         # Each type decodes its own fields; the loader knows none of their private keys.
-        for sub, message in CRITERION_TYPES[c["type"]].check_config(c, data):
+        cls = CRITERION_TYPES[c["type"]]
+        for sub, message in cls.check_config(c, data):
+            p.add(("criteria", i, *sub), message)
+        for sub, message in _phrase_field_problems(c, cls):
             p.add(("criteria", i, *sub), message)
     _check_contradictions(data, p)
     if require_examples:
         _check_examples(data, "reply", p, set(ids))
+
+
+def _phrase_field_problems(c: dict[str, Any], cls: Any) -> list[tuple[tuple[object, ...], str]]:
+    """Length limits for every phrase list a type declares, and safety where its type forgot.
+
+    Found from the declared shape, not from key names, so a new type's phrase lists are covered
+    too (voice's ``phrases`` were compiled without the regex check before this).
+    """
+    checked = {*cls.phrase_keys, "exceptions"}
+    problems: list[tuple[tuple[object, ...], str]] = []
+    for f in cls.shape().fields:
+        if not (isinstance(f.type, ListOf) and f.type.item is PHRASE) or f.name not in c:
+            continue
+        for j, ph in enumerate(c[f.name]):
+            if f.name not in checked:
+                problems.extend(phrase_problems(ph, (f.name, j)))
+            problems.extend(_phrase_length_problems(ph, (f.name, j)))
+    return problems
+
+
+def _phrase_length_problems(
+    ph: Any, path: tuple[object, ...]
+) -> list[tuple[tuple[object, ...], str]]:
+    from .regexlit import as_phrases
+    from .saferegex import check_pattern
+
+    if isinstance(ph, str):
+        text, where = ph, path
+    elif isinstance(ph, dict) and isinstance(ph.get("phrase"), str):
+        text, where = ph["phrase"], (*path, "phrase")
+    elif isinstance(ph, dict) and isinstance(ph.get("regex"), str):
+        # A regex standing for a few plain phrases is matched as those phrases (regexlit.py).
+        if len(ph["regex"]) <= MAX_PHRASE_LENGTH or check_pattern(ph["regex"]) is not None:
+            return []
+        longest = max(as_phrases(ph["regex"]) or [""], key=len)
+        if len(longest) <= MAX_PHRASE_LENGTH:
+            return []
+        message = (
+            f"stands for a phrase of {len(longest)} characters; expected phrases of at most "
+            f"{MAX_PHRASE_LENGTH} characters"
+        )
+        return [((*path, "regex"), message)]
+    else:
+        return []
+    if len(text) <= MAX_PHRASE_LENGTH:
+        return []
+    message = f"is {len(text)} characters long; expected a phrase of at most {MAX_PHRASE_LENGTH}"
+    return [(where, message)]
+
+
+def _one_of(ids: set[str]) -> str:
+    """The ids an author may use, shortened: a message names a handful, not thousands."""
+    names = sorted(ids)
+    shown = ", ".join(names[:MAX_LISTED_IDS])
+    more = len(names) - MAX_LISTED_IDS
+    return f"{shown}, and {more} more" if more > 0 else shown
 
 
 def _check_contradictions(data: dict[str, Any], p: _Problems) -> None:
@@ -265,6 +333,7 @@ def _check_examples(data: dict[str, Any], kind: str, p: _Problems, ids: set[str]
             f"has {passes} passing and {fails} failing examples; expected at least "
             f"{need_p} that must pass and {need_f} that must fail",
         )
+    one_of = _one_of(ids)  # once, not once per problem
     for i, e in enumerate(examples):
         if kind == "reply":
             if e["expect"] == "fail" and not e.get("fails"):
@@ -277,14 +346,14 @@ def _check_examples(data: dict[str, Any], kind: str, p: _Problems, ids: set[str]
                 if cid not in ids:
                     p.add(
                         ("examples", i, "fails", j),
-                        f"'{cid}' is not a criterion id; expected one of {', '.join(sorted(ids))}",
+                        f"'{cid}' is not a criterion id; expected one of {one_of}",
                     )
         else:
             for j, oid in enumerate(e["choose"]):
                 if oid not in ids:
                     p.add(
                         ("examples", i, "choose", j),
-                        f"'{oid}' is not an option id; expected one of {', '.join(sorted(ids))}",
+                        f"'{oid}' is not an option id; expected one of {one_of}",
                     )
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import islice
 
 from .regexlit import as_phrases
-from .regexvm import Program, compile_program
+from .regexvm import Program, Unsupported, compile_program
 from .saferegex import check_pattern, compile_safe
 
 # Authors' regular expressions see only the start of a reply. Their matcher is linear in the text
@@ -177,9 +177,7 @@ class PhraseSet:
         self._exceptions = PhraseSet(exceptions) if exceptions else None
         # Authors' regexes, each already checked, joined into one linear-time program: a rubric
         # with thirty regexes reads the reply once, not thirty times, and the match says which.
-        self._program: Program | None = None
-        if self._regexes:
-            self._program = compile_program([p.text for p in self._regexes], re.IGNORECASE)
+        self._programs = _programs_for([p.text for p in self._regexes]) if self._regexes else []
 
     def _scan_literal(self, norm_text: str) -> Iterator[Match]:
         assert self._literal is not None
@@ -194,10 +192,9 @@ class PhraseSet:
                 continue  # starts inside a word
             yield Match(phrase, start, m.end())
 
-    def _scan_regex(self, norm_text: str) -> Iterator[Match]:
-        assert self._program is not None
-        for start, end, which in self._program.finditer(norm_text, 0, REGEX_SCAN_LIMIT):
-            yield Match(self._regexes[which], start, end)
+    def _scan_regex(self, program: Program, offset: int, norm_text: str) -> Iterator[Match]:
+        for start, end, which in program.finditer(norm_text, 0, REGEX_SCAN_LIMIT):
+            yield Match(self._regexes[offset + which], start, end)
 
     def iter_matches(self, norm_text: str, part: str = "all") -> Iterator[Match]:
         """Matches in text order, minus those inside an exception phrase, found lazily.
@@ -209,8 +206,8 @@ class PhraseSet:
         streams: list[Iterator[Match]] = []
         if part != "regex" and self._literal is not None and self._could_match(norm_text):
             streams.append(self._scan_literal(norm_text))
-        if part != "literal" and self._program is not None:
-            streams.append(self._scan_regex(norm_text))
+        if part != "literal":
+            streams.extend(self._scan_regex(prog, off, norm_text) for prog, off in self._programs)
         if not streams:
             return
         merged = (
@@ -254,6 +251,21 @@ class PhraseSet:
     def first(self, norm_text: str) -> Match | None:
         """The earliest match (exceptions applied), or None."""
         return next(self.iter_matches(norm_text), None)
+
+
+def _programs_for(patterns: list[str], offset: int = 0) -> list[tuple[Program, int]]:
+    """As few programs as hold the patterns (each already checked on its own), with offsets.
+
+    One program reads the text once for all of them; thousands of long patterns can outgrow a
+    program's size limit together, so they are split in halves until each part fits.
+    """
+    try:
+        return [(compile_program(patterns, re.IGNORECASE), offset)]
+    except Unsupported:
+        if len(patterns) == 1:
+            raise
+        mid = len(patterns) // 2
+        return _programs_for(patterns[:mid], offset) + _programs_for(patterns[mid:], offset + mid)
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
