@@ -43,10 +43,31 @@ if [[ "${CI:-}" == true || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; the
   rm -rf "$out/_build/.jupyter_cache" # in case cache mode was ever used: it keys on code alone
   full=(--all)
 fi
-log "build: jupyter-book build . ${full[*]} -W -n --keep-going $*"
 rm -f "$stamp"
+# Sphinx and the notebook kernels print thousands of lines (one "running over TCP" warning per
+# executed page among them). They go to a log; the terminal gets one line, or on failure the
+# warnings and errors with the log's path. SKISCHOOL_VERBOSE=1 shows everything as it happens.
+buildlog="$out/_build/logs/build.log"
+mkdir -p "$(dirname "$buildlog")"
+cmd=("$VENV/bin/jupyter-book" build "$ROOT" "${full[@]}" -W -n --keep-going "$@")
+printf '$ %s\n' "${cmd[*]}" >"$buildlog"
+t0=$SECONDS
 # The pages show each widget as a first-time learner sees it: never the builder's own attempts.
-SKISCHOOL_PROGRESS=off "$VENV/bin/jupyter-book" build "$ROOT" "${full[@]}" -W -n --keep-going "$@"
+if [[ "${SKISCHOOL_VERBOSE:-}" == 1 ]]; then
+  log "build: ${cmd[*]}"
+  SKISCHOOL_PROGRESS=off "${cmd[@]}" 2>&1 | tee -a "$buildlog"
+else
+  step_begin "build: jupyter-book build${full:+ (every page)}, log in ${buildlog#"$ROOT"/}"
+  if ! SKISCHOOL_PROGRESS=off "${cmd[@]}" </dev/null >>"$buildlog" 2>&1; then
+    step_end "failed after $((SECONDS - t0)) s"
+    printf '%s[skischool] ERROR:%s the book did not build. Warnings and errors:\n' "$_c_err" "$_c_off" >&2
+    grep -E 'WARNING|ERROR|Error|Exception' "$buildlog" | head -n 60 | sed 's/^/    /' >&2 || true
+    printf '%s[skischool]%s last lines:\n' "$_c_log" "$_c_off" >&2
+    tail -n 25 "$buildlog" | sed 's/^/    /' >&2
+    die "build: full log: $buildlog"
+  fi
+  step_end "done in $((SECONDS - t0)) s"
+fi
 mkdir -p "$(dirname "$stamp")"
 printf '%s\n' "$want" >"$stamp"
 

@@ -60,6 +60,7 @@ class Build:
     returncode: int
     log: str
     html: Path
+    terminal: str = ""  # what build.sh itself printed (its summary), without Sphinx's log
 
 
 @pytest.fixture(scope="session")
@@ -80,8 +81,11 @@ def book_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
         return Build(
             -1, f"build timed out after {BUILD_TIMEOUT_S} s\n{log}", out / "_build" / "html"
         )
-    log = ANSI_RE.sub("", proc.stdout + "\n" + proc.stderr)
-    return Build(proc.returncode, log, out / "_build" / "html")
+    # build.sh keeps jupyter-book's own output in a log file and prints only a summary.
+    build_log = out / "_build" / "logs" / "build.log"
+    sphinx = build_log.read_text(encoding="utf-8", errors="replace") if build_log.exists() else ""
+    terminal = ANSI_RE.sub("", proc.stdout + "\n" + proc.stderr)
+    return Build(proc.returncode, terminal + "\n" + sphinx, out / "_build" / "html", terminal)
 
 
 @pytest.fixture(scope="session")

@@ -193,6 +193,15 @@ def test_build_succeeds_with_zero_warnings(book_build: Build) -> None:
 
 
 @pytest.mark.book
+def test_build_prints_a_summary_and_keeps_the_noise_in_a_log(book_build: Build) -> None:
+    """Thousands of Sphinx and kernel lines belong in _build/logs/build.log, not the terminal."""
+    lines = [line for line in book_build.terminal.splitlines() if line.strip()]
+    assert len(lines) <= 20, book_build.terminal
+    assert "TCP without encryption" not in book_build.terminal
+    assert any("build: jupyter-book build" in line and "done in" in line for line in lines), lines
+
+
+@pytest.mark.book
 def test_expected_pages_are_built(site: Path) -> None:
     for page in (
         "index.html",
