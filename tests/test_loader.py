@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from skischool.criteria.base import MAX_LISTED_IDS
 from skischool.errors import Problem, RubricError
 from skischool.examples import validate_file
 from skischool.loader import (
-    MAX_LISTED_IDS,
     MAX_PHRASE_LENGTH,
     MIN_FAIL_EXAMPLES,
     MIN_PASS_EXAMPLES,
@@ -382,3 +382,13 @@ def test_many_bad_references_keep_messages_short(tmp_path: Path) -> None:
     assert len(bad) == n
     assert all(len(p.message) < 400 for p in bad)
     assert f"and {n - MAX_LISTED_IDS} more" in bad[0].message
+
+
+def test_an_order_with_a_bad_first_names_a_handful_of_moves(tmp_path: Path) -> None:
+    n = 500
+    criteria = [criterion("move", f"m{i}", phrases=[f"p{i}"]) for i in range(n)]
+    criteria.append(criterion("order", "o", first="nope", not_before=["but"]))
+    with pytest.raises(RubricError) as info:
+        rubric_from_dict(reply_rubric_data(criteria))
+    (bad,) = [p for p in info.value.problems if "'nope' is not the id of a move" in p.message]
+    assert len(bad.message) < 400 and f"and {n - MAX_LISTED_IDS} more" in bad.message

@@ -16,6 +16,7 @@ from .criteria.base import (
     PHRASE,
     Author,
     Scenario,
+    one_of,
 )
 from .errors import Problem, RubricError, format_path
 from .model import ChoiceRubric, Example, Option, ReplyRubric
@@ -42,9 +43,6 @@ MIN_FAIL_EXAMPLES = {"reply": 6, "choice": 3}
 # matcher builds its trie-shaped pattern one recursive step per character, so a phrase of a
 # thousand characters would end in a RecursionError instead of a message.
 MAX_PHRASE_LENGTH = 200
-# How many ids an "expected one of" message lists: with thousands of criteria and thousands of
-# bad references, listing them all made the messages quadratic in size.
-MAX_LISTED_IDS = 20
 
 AUTHOR = Obj(
     "author",
@@ -250,14 +248,6 @@ def _phrase_length_problems(
     return [(where, message)]
 
 
-def _one_of(ids: set[str]) -> str:
-    """The ids an author may use, shortened: a message names a handful, not thousands."""
-    names = sorted(ids)
-    shown = ", ".join(names[:MAX_LISTED_IDS])
-    more = len(names) - MAX_LISTED_IDS
-    return f"{shown}, and {more} more" if more > 0 else shown
-
-
 def _check_contradictions(data: dict[str, Any], p: _Problems) -> None:
     """A move's own phrase that an error-severity avoid forbids: writing it earns and fails at once.
 
@@ -333,7 +323,7 @@ def _check_examples(data: dict[str, Any], kind: str, p: _Problems, ids: set[str]
             f"has {passes} passing and {fails} failing examples; expected at least "
             f"{need_p} that must pass and {need_f} that must fail",
         )
-    one_of = _one_of(ids)  # once, not once per problem
+    listed = one_of(ids)  # once, not once per problem
     for i, e in enumerate(examples):
         if kind == "reply":
             if e["expect"] == "fail" and not e.get("fails"):
@@ -346,14 +336,14 @@ def _check_examples(data: dict[str, Any], kind: str, p: _Problems, ids: set[str]
                 if cid not in ids:
                     p.add(
                         ("examples", i, "fails", j),
-                        f"'{cid}' is not a criterion id; expected one of {one_of}",
+                        f"'{cid}' is not a criterion id; expected one of {listed}",
                     )
         else:
             for j, oid in enumerate(e["choose"]):
                 if oid not in ids:
                     p.add(
                         ("examples", i, "choose", j),
-                        f"'{oid}' is not an option id; expected one of {one_of}",
+                        f"'{oid}' is not an option id; expected one of {listed}",
                     )
 
 

@@ -448,6 +448,19 @@ def unknown_placeholders(template: str, allowed: tuple[str, ...]) -> list[str]:
     return [p for p in _PLACEHOLDER.findall(template) if p not in allowed]
 
 
+# How many ids an "expected one of" message lists: with thousands of criteria and thousands of
+# bad references, listing them all made the messages quadratic in size.
+MAX_LISTED_IDS = 20
+
+
+def one_of(ids: set[str] | list[str]) -> str:
+    """The ids an author may use, shortened: a message names a handful, not thousands."""
+    names = sorted(set(ids))
+    shown = ", ".join(names[:MAX_LISTED_IDS])
+    more = len(names) - MAX_LISTED_IDS
+    return f"{shown}, and {more} more" if more > 0 else shown
+
+
 def min_above_max(data: dict[str, Any]) -> list[tuple[tuple[object, ...], str]]:
     """A 'min' above a 'max' makes a criterion impossible to meet (length, count)."""
     lo, hi = data.get("min"), data.get("max")

@@ -16,6 +16,7 @@ from .base import (
     Doc,
     TypeExample,
     matcher,
+    one_of,
 )
 from .move import Move
 
@@ -86,7 +87,7 @@ class Order(Criterion):
 
     def link(self, criteria: dict[str, Criterion]) -> list[tuple[tuple[object, ...], str]]:
         problems: list[tuple[tuple[object, ...], str]] = []
-        known = [c.id for c in criteria.values() if isinstance(c, Move)]
+        known = one_of([c.id for c in criteria.values() if isinstance(c, Move)])
         self.moves = []
         for i, cid in enumerate(self.first_ids):
             target = criteria.get(cid)
@@ -100,7 +101,7 @@ class Order(Criterion):
                 (
                     path,
                     f"'{cid}' is not the id of a move criterion in this rubric; "
-                    f"expected one of: {', '.join(known) or '(no move criteria defined)'}",
+                    f"expected one of: {known or '(no move criteria defined)'}",
                 )
             )
         return problems
