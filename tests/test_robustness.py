@@ -6,6 +6,7 @@ hung test, which pytest's overall CI limit would catch.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -167,3 +168,47 @@ def test_every_shipped_rubric_survives_adversarial_text_at_100_kb(
     took, rid, name = slowest[0]
     print(f"slowest 100 kB check: {took * 1e3:.0f} ms ({rid} on {name!r})")
     assert took < HANG_GUARD_S, slowest[:5]
+
+
+def _builtin_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Every compiled pattern the engine keeps at module level (the author-independent ones)."""
+    import importlib
+    import pkgutil
+
+    import skischool
+
+    found = []
+    for info in pkgutil.walk_packages(skischool.__path__, "skischool."):
+        if info.name.endswith("__main__") or ".widgets" in info.name:
+            continue  # __main__ runs the CLI; widgets need ipywidgets and hold no patterns
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+                found.append((f"{info.name}.{name}", value))
+    return found
+
+
+def test_every_builtin_pattern_reads_adversarial_text_in_linear_time() -> None:
+    """Built-in patterns run on Python's re over whole replies, so each is tried on every
+    hostile input; the slowest pairs must also scale like the text (4x the text, not 16x)."""
+    from .adversarial import hostile_texts
+
+    patterns = _builtin_patterns()
+    assert len(patterns) >= 15
+    small, large = hostile_texts(50_000), hostile_texts(200_000)
+    timings: list[tuple[float, str, str]] = []
+    for pname, pattern in patterns:
+        for tname, text in small.items():
+            started = time.perf_counter()
+            for _ in pattern.finditer(text):
+                pass
+            timings.append((time.perf_counter() - started, pname, tname))
+    timings.sort(reverse=True)
+    assert timings[0][0] < HANG_GUARD_S, timings[:3]
+    by_name = dict(patterns)
+    for took, pname, tname in timings[:3]:
+        started = time.perf_counter()
+        for _ in by_name[pname].finditer(large[tname]):
+            pass
+        grown = time.perf_counter() - started
+        assert grown < 10 * took + 0.05, (pname, tname, took, grown)  # quadratic would be 16x
