@@ -473,14 +473,20 @@ class Program:
                 threads.append((pc, start))
 
     def span(
-        self, text: str, pos: int, end: int | None = None, budget: float = float("inf")
+        self,
+        text: str,
+        pos: int,
+        end: int | None = None,
+        budget: float = float("inf"),
+        work: list[int] | None = None,
     ) -> tuple[int, int, int] | None:
         """The leftmost-first match at or after ``pos``: (start, end, MATCH instruction).
 
         With ``end``, the match that ends exactly there and starts first (the lazy DFA found
-        that one exists). Threads are counted in :attr:`ops`; past ``budget`` the search
+        that one exists). Threads stepped are added to ``work[0]``; past ``budget`` the search
         stops early and returns None so that the caller can fall back to ``end``.
         """
+        work = [0] if work is None else work
         n = len(text) if end is None else end
         code = self.code
         threads: list[tuple[int, int]] = []
@@ -493,8 +499,8 @@ class Program:
                 self._add(current, seen, pc, start, text, i)
             if found is None:
                 self._add(current, seen, 0, i, text, i)
-            self.ops += len(current) + 1
-            if self.ops > budget:
+            work[0] += len(current) + 1
+            if work[0] > budget:
                 return None
             if end is not None and i == end:
                 return next(((s, i, pc) for pc, s in current if code[pc][0] == MATCH), None)
@@ -530,24 +536,28 @@ class Program:
         if endpos is not None and endpos < len(text):
             text = text[:endpos]
         n = len(text)
-        self.ops = 0
-        self.exact = True
+        # Counted per call, not on the shared program, so interleaved scans stay independent;
+        # the figures of the latest call are copied to :attr:`ops` and :attr:`exact`.
+        work = [0]
+        exact = True
         budget = EXACT_BUDGET * (n + 1) * (len(self.code) + 1)
         while pos <= n:
             end = self.first_end(text, pos)
             if end is None:
-                return
-            self.ops += end - pos + 1
+                break
+            work[0] += end - pos + 1
             begin = pos if self.max_len == float("inf") else max(pos, end - int(self.max_len))
-            hit = self.span(text, begin, budget=budget) if self.exact else None
+            hit = self.span(text, begin, budget=budget, work=work) if exact else None
             if hit is None:
-                self.exact = False
-                hit = self.span(text, begin, end=end)
+                exact = False
+                hit = self.span(text, begin, end=end, work=work)
             if hit is None:  # pragma: no cover - the DFA and the VM agree by construction
-                return
+                break
             start, stop, which = hit
+            self.ops, self.exact = work[0], exact
             yield start, stop, self.matches[which]
             pos = stop if stop > start else stop + 1
+        self.ops, self.exact = work[0], exact
 
 
 def compile_program(patterns: list[str], flags: int = re.IGNORECASE) -> Program:
