@@ -61,9 +61,11 @@ else
   if ! SKISCHOOL_PROGRESS=off "${cmd[@]}" </dev/null >>"$buildlog" 2>&1; then
     step_end "failed after $((SECONDS - t0)) s"
     printf '%s[skischool] ERROR:%s the book did not build. Warnings and errors:\n' "$_c_err" "$_c_off" >&2
-    grep -E 'WARNING|ERROR|Error|Exception' "$buildlog" | head -n 60 | sed 's/^/    /' >&2 || true
+    # Sphinx colours its log even into a file; the colour codes are stripped here.
+    sed 's/\x1b\[[0-9;]*m//g' "$buildlog" | grep -E 'WARNING:|ERROR:|Error:|Traceback' |
+      head -n 60 | sed 's/^/    /' >&2 || true
     printf '%s[skischool]%s last lines:\n' "$_c_log" "$_c_off" >&2
-    tail -n 25 "$buildlog" | sed 's/^/    /' >&2
+    sed 's/\x1b\[[0-9;]*m//g' "$buildlog" | tail -n 25 | sed 's/^/    /' >&2
     die "build: full log: $buildlog"
   fi
   step_end "done in $((SECONDS - t0)) s"
