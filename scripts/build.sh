@@ -75,4 +75,15 @@ printf '%s\n' "$want" >"$stamp"
 
 # The practice room: a JupyterLite site at _build/html/lite/ that the "Practise live" buttons open.
 # It has its own up-to-date check (scripts/build_lite.py), so an unchanged site costs a second.
-"$PY" "$ROOT/scripts/build_lite.py" --output "$out/_build/html/lite"
+# Its progress (one line per wheel it downloads the first time) goes to the same log; the
+# terminal gets its last line, the summary, or the log's tail when it fails.
+if [[ "${SKISCHOOL_VERBOSE:-}" == 1 ]]; then
+  "$PY" "$ROOT/scripts/build_lite.py" --output "$out/_build/html/lite" 2>&1 | tee -a "$buildlog"
+else
+  litelog="$out/_build/logs/build-lite.log"
+  if ! "$PY" "$ROOT/scripts/build_lite.py" --output "$out/_build/html/lite" </dev/null >"$litelog" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$litelog" | tail -n 40 | sed 's/^/    /' >&2
+    die "build: the practice room did not build; full log: $litelog"
+  fi
+  log "$(sed 's/\x1b\[[0-9;]*m//g' "$litelog" | grep -v '^\s*$' | tail -n 1 | sed 's/^\s*\[skischool\] //')"
+fi
