@@ -353,12 +353,13 @@ class Program:
 
     # --- the lazy DFA: does a match end somewhere, and where first? -------------------------
 
-    def _closure(self, pcs: frozenset[int], text: str, i: int) -> tuple[list[int], int | None]:
-        """CHAR instructions reachable at position i, in priority order, and the first MATCH."""
-        out: list[int] = []
-        seen: set[int] = set()
-        match: int | None = None
-        stack = sorted(pcs, reverse=True)
+    def _reach(self, starts: list[int], seen: set[int], text: str, i: int) -> Iterator[int]:
+        """CHAR and MATCH instructions reachable from ``starts`` at position i, in priority order.
+
+        Jumps, splits and assertions (decided by the text around i) are followed; ``seen`` is
+        shared by the caller across calls at one position, so each instruction is visited once.
+        """
+        stack = list(reversed(starts))
         code = self.code
         while stack:
             pc = stack.pop()
@@ -366,19 +367,26 @@ class Program:
                 continue
             seen.add(pc)
             op, a, b2 = code[pc]
-            if op == CHAR:
-                out.append(pc)
+            if op in (CHAR, MATCH):
+                yield pc
             elif op == SPLIT:
                 stack.append(b2)  # type: ignore[arg-type]
                 stack.append(a)  # type: ignore[arg-type]
             elif op == JMP:
                 stack.append(a)  # type: ignore[arg-type]
-            elif op == ASSERT:
-                if _holds(a, b2, text, i):  # type: ignore[arg-type]
-                    stack.append(pc + 1)
-            elif op == MATCH and match is None:
+            elif _holds(a, b2, text, i):  # type: ignore[arg-type]  # ASSERT
+                stack.append(pc + 1)
+
+    def _closure(self, pcs: frozenset[int], text: str, i: int) -> tuple[list[int], int | None]:
+        """CHAR instructions reachable at position i, in priority order, and the first MATCH."""
+        chars: list[int] = []
+        match: int | None = None
+        for pc in self._reach(sorted(pcs), set(), text, i):
+            if self.code[pc][0] == CHAR:
+                chars.append(pc)
+            elif match is None:
                 match = pc
-        return out, match
+        return chars, match
 
     def _state(self, pcs: frozenset[int], prev: str | None, at_start: bool) -> int:
         key = (pcs, self._signature(prev), at_start)
@@ -441,37 +449,6 @@ class Program:
 
     # --- the Pike VM: the exact span, as Python's re would report it --------------------------
 
-    def _add(
-        self,
-        threads: list[tuple[int, int]],
-        seen: set[int],
-        pc: int,
-        start: int,
-        text: str,
-        i: int,
-    ) -> None:
-        """Follow jumps from ``pc`` at position i, appending the threads it reaches in order."""
-        stack = [pc]
-        code = self.code
-        while stack:
-            pc = stack.pop()
-            if pc in seen:
-                continue
-            seen.add(pc)
-            op, a, b2 = code[pc]
-            if op == CHAR:
-                threads.append((pc, start))
-            elif op == SPLIT:
-                stack.append(b2)  # type: ignore[arg-type]
-                stack.append(a)  # type: ignore[arg-type]
-            elif op == JMP:
-                stack.append(a)  # type: ignore[arg-type]
-            elif op == ASSERT:
-                if _holds(a, b2, text, i):  # type: ignore[arg-type]
-                    stack.append(pc + 1)
-            elif op == MATCH:
-                threads.append((pc, start))
-
     def span(
         self,
         text: str,
@@ -496,9 +473,9 @@ class Program:
             seen: set[int] = set()
             current: list[tuple[int, int]] = []
             for pc, start in threads:
-                self._add(current, seen, pc, start, text, i)
+                current.extend((reached, start) for reached in self._reach([pc], seen, text, i))
             if found is None:
-                self._add(current, seen, 0, i, text, i)
+                current.extend((reached, i) for reached in self._reach([0], seen, text, i))
             work[0] += len(current) + 1
             if work[0] > budget:
                 return None

@@ -75,10 +75,15 @@ def check_pattern(pattern: str, flags: int = re.IGNORECASE) -> str | None:
     Never runs the pattern: it is parsed and compiled (to report errors) and turned into an
     NFA program, whose size is bounded.
     """
+    return _checked(pattern, flags)[0]
+
+
+def _checked(pattern: str, flags: int) -> tuple[str | None, Program | None]:
+    """The reason a pattern is refused, or its compiled program: one compile serves both."""
     if not isinstance(pattern, str):
-        return REASON_NOT_STR
+        return REASON_NOT_STR, None
     if len(pattern) > MAX_PATTERN_LENGTH:
-        return REASON_TOO_LONG
+        return REASON_TOO_LONG, None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # reported deterministically by the parse below
@@ -87,11 +92,11 @@ def check_pattern(pattern: str, flags: int = re.IGNORECASE) -> str | None:
             warnings.simplefilter("error")
             _parser.parse(pattern, flags)
     except FutureWarning as err:  # "[[" or "--" inside a set: meaning will change in Python
-        return f"ambiguous character set: {err} (escape [ - & ~ | inside [...])"
+        return f"ambiguous character set: {err} (escape [ - & ~ | inside [...])", None
     except (re.error, ValueError, TypeError, OverflowError, Warning) as err:
-        return f"invalid regular expression: {err}"
+        return f"invalid regular expression: {err}", None
     except RecursionError:
-        return REASON_TOO_DEEP
+        return REASON_TOO_DEEP, None
     try:
         # Checkers embed patterns in a larger alternation, so parse it that way too: inline
         # global flags such as "(?i)" must fail now (a warning on 3.10, an error on 3.11+).
@@ -100,19 +105,22 @@ def check_pattern(pattern: str, flags: int = re.IGNORECASE) -> str | None:
             _parser.parse(f"(?:{pattern})", flags)
     except (re.error, ValueError, TypeError, OverflowError, Warning) as err:
         detail = getattr(err, "msg", None) or str(err)  # without the shifted position
-        return f"cannot be used inside a larger expression: {detail} (use a scoped flag: (?i:...))"
+        return (
+            f"cannot be used inside a larger expression: {detail} (use a scoped flag: (?i:...))",
+            None,
+        )
     except RecursionError:
-        return REASON_TOO_DEEP
+        return REASON_TOO_DEEP, None
     try:
-        compile_program([pattern], flags)
+        return None, compile_program([pattern], flags)
     except Unsupported as err:
-        return str(err)
-    return None
+        return str(err), None
 
 
 def compile_safe(pattern: str, flags: int = re.IGNORECASE) -> SafePattern:
     """Compile a rubric pattern, raising ``UnsafePatternError`` (a ValueError) with the reason."""
-    reason = check_pattern(pattern, flags)
+    reason, program = _checked(pattern, flags)
     if reason is not None:
         raise UnsafePatternError(pattern, reason)
-    return SafePattern(pattern, flags, compile_program([pattern], flags))
+    assert program is not None
+    return SafePattern(pattern, flags, program)

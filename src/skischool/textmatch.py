@@ -16,15 +16,16 @@ from itertools import islice
 
 from .regexlit import as_phrases
 from .regexvm import Program, Unsupported, compile_program
-from .saferegex import check_pattern, compile_safe
+from .saferegex import UnsafePatternError, check_pattern
 
 # Authors' regular expressions see only the start of a reply. Their matcher is linear in the text
 # whatever the pattern (regexvm.py), but it is pure Python: bounding its input bounds its worst
 # case to tens of milliseconds. Every platform's reply limit is below this.
 REGEX_SCAN_LIMIT = 10_000
 
-# Safety analysis is the slow part of compiling an author's regex; rubrics repeat patterns.
-_compile_safe = lru_cache(maxsize=1024)(compile_safe)
+# Checking is the slow part of compiling an author's regex, and rubrics repeat patterns: one
+# cache serves the loader's located errors and the phrase sets' refusal alike.
+_check_pattern_cached = lru_cache(maxsize=1024)(check_pattern)
 _as_phrases = lru_cache(maxsize=1024)(as_phrases)
 
 # Curly and straight quotes count as the same; control characters become spaces (same length).
@@ -156,7 +157,9 @@ class PhraseSet:
             if not p.is_regex:
                 literals.append(p)
                 continue
-            _compile_safe(p.text)  # patterns outside the subset are refused even when expandable
+            reason = _check_pattern_cached(p.text)  # refused even when expandable
+            if reason is not None:
+                raise UnsafePatternError(p.text, reason)
             expanded = _as_phrases(p.text)
             if expanded is None:
                 self._regexes.append(p)
@@ -279,9 +282,6 @@ def clip(text: str, limit: int = 80) -> str:
     """Quote at most ``limit`` characters of learner text in feedback."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_check_pattern_cached = lru_cache(maxsize=1024)(check_pattern)
 
 
 def phrase_problems(ph: object, path: tuple[object, ...]) -> list[tuple[tuple[object, ...], str]]:
