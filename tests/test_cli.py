@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import PACKAGE_RUBRICS
+from .conftest import PACKAGE_RUBRICS, ROOT
 from .test_loader import GOOD
 
 GOOD_REPLY = (
@@ -152,6 +152,39 @@ def test_check_choice_rubric_with_choose(tmp_path: Path) -> None:
     missing = run("check", str(rubric))
     assert missing.returncode == 2 and "--choose IDS (from: public, dm)" in missing.stderr
     assert run("check", "--situation", "complaint", "--choose", "a").returncode == 2
+
+
+def test_check_prints_the_lesson_file_of_failed_criteria() -> None:
+    bad = run("check", "--situation", "complaint", "--text", "Please DM us.")
+    assert bad.returncode == 1
+    assert "      lesson: lessons/blue-square/01-fix-it-where-they-said-it.md" in bad.stdout
+    lines = [ln.split("lesson: ", 1)[1] for ln in bad.stdout.splitlines() if "lesson: " in ln]
+    assert lines and all(ln.endswith(".md") and (ROOT / ln).is_file() for ln in lines)
+    ok = run("check", "--situation", "complaint", "--text", GOOD_REPLY)
+    assert "lesson:" not in ok.stdout
+
+
+def test_validate_reports_a_lesson_that_does_not_exist(tmp_path: Path) -> None:
+    (tmp_path / "_toc.yml").write_text(
+        "root: intro\nchapters:\n  - glob: lessons/*\n", encoding="utf-8"
+    )
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "listen-first.md").write_text("# x\n", encoding="utf-8")
+    (tmp_path / "exercises").mkdir()
+    rubric = tmp_path / "exercises" / "r.yaml"
+    rubric.write_text(
+        GOOD.replace(
+            "    why: It shows you care.\n",
+            "    why: It shows you care.\n    lesson: lessons/listen-frist\n",
+        ),
+        encoding="utf-8",
+    )
+    proc = run("validate", str(tmp_path / "exercises"))
+    assert proc.returncode == 1, proc.stdout
+    assert (
+        f"{rubric}:19:13: criteria[1].lesson: 'lessons/listen-frist' names no lesson" in proc.stdout
+    )
+    assert "(the closest is 'lessons/listen-first')" in proc.stdout
 
 
 # --- Robustness: every path ends in a message and an exit code, never a traceback. -------------

@@ -392,3 +392,74 @@ def test_an_order_with_a_bad_first_names_a_handful_of_moves(tmp_path: Path) -> N
         rubric_from_dict(reply_rubric_data(criteria))
     (bad,) = [p for p in info.value.problems if "'nope' is not the id of a move" in p.message]
     assert len(bad.message) < 400 and f"and {n - MAX_LISTED_IDS} more" in bad.message
+
+
+# --- lesson: values -----------------------------------------------------------------------------
+def _course(tmp_path: Path) -> Path:
+    """A tiny course: _toc.yml listing lessons/a/01-one by a glob; lessons/a/draft is unlisted."""
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - glob: lessons/a/[0-9]*\n", encoding="utf-8"
+    )
+    (tmp_path / "lessons" / "a").mkdir(parents=True)
+    for name in ("01-one.md", "02-two.md", "draft.md"):
+        (tmp_path / "lessons" / "a" / name).write_text("# x\n", encoding="utf-8")
+    (tmp_path / "exercises" / "a").mkdir(parents=True)
+    return tmp_path / "exercises" / "a"
+
+
+def _with_lessons(top: str, criterion_lesson: str) -> str:
+    return GOOD.replace("title: Late parcel\n", f"title: Late parcel\nlesson: {top}\n").replace(
+        "    why: It shows you care.\n",
+        f"    why: It shows you care.\n    lesson: {criterion_lesson}\n",
+    )
+
+
+def test_lessons_in_the_course_validate(tmp_path: Path) -> None:
+    folder = _course(tmp_path)
+    path = write(folder, _with_lessons("lessons/a/01-one", "/lessons/a/02-two.md"))
+    assert validate_file(path) == []
+
+
+def test_missing_lesson_names_file_line_field_and_the_closest(tmp_path: Path) -> None:
+    folder = _course(tmp_path)
+    path = write(folder, _with_lessons("lessons/a/01-onne", "lessons/a/empathy-first"))
+    problems = validate_file(path)
+    assert [(p.file, p.line, p.column, p.field) for p in problems] == [
+        (str(path), 3, 9, "lesson"),
+        (str(path), 20, 13, "criteria[1].lesson"),
+    ]
+    top, crit = problems
+    assert "'lessons/a/01-onne' names no lesson" in top.message
+    assert "expected an existing lesson (the closest is 'lessons/a/01-one')" in top.message
+    assert "expected an existing lesson (the closest is 'lessons/a/" in crit.message
+    assert f"{path}:20:13: criteria[1].lesson: 'lessons/a/empathy-first'" in str(crit)
+
+
+def test_lesson_not_in_the_toc_is_an_error(tmp_path: Path) -> None:
+    folder = _course(tmp_path)
+    (p,) = validate_file(write(folder, _with_lessons("lessons/a/01-one", "lessons/a/draft")))
+    assert p.field == "criteria[1].lesson" and p.line == 20
+    assert "not in _toc.yml" in p.message and "404" in p.message
+
+
+def test_lesson_is_checked_even_when_the_rubric_has_other_problems(tmp_path: Path) -> None:
+    folder = _course(tmp_path)
+    text = _with_lessons("lessons/a/nope", "lessons/a/01-one").replace(
+        "severity: error", "severty: error"
+    )
+    fields = [p.field for p in validate_file(write(folder, text))]
+    assert "criteria[0].severty" in fields and "lesson" in fields
+
+
+def test_outside_a_course_only_the_shape_is_checked(tmp_path: Path) -> None:
+    """An installed package has no lessons beside it: a well-formed value is accepted."""
+    assert validate_file(write(tmp_path, _with_lessons("lessons/a/nope", "lessons/b/x"))) == []
+
+
+@pytest.mark.parametrize(
+    "bad", ["javascript:alert(1)", "https://example.org/x", "../x", "lessons/x#part", "'//evil/x'"]
+)
+def test_lesson_that_is_no_course_path_is_refused_at_load(tmp_path: Path, bad: str) -> None:
+    (p,) = problems_for(tmp_path, _with_lessons("lessons/a/01-one", bad))
+    assert p.field == "criteria[1].lesson" and p.line == 20
+    assert "is not a lesson path; expected a page of this course" in p.message

@@ -70,3 +70,90 @@ def test_headline_never_just_correct() -> None:
     assert result.passed
     text = result.to_text()
     assert "criteria met" in text and "correct" not in text.lower()
+
+
+# --- lesson links -------------------------------------------------------------------------------
+import re  # noqa: E402
+
+from skischool.links import BOOK_PAGE, LessonLinks, for_notebook  # noqa: E402
+from skischool.loader import rubric_from_dict  # noqa: E402
+from skischool.render import result_text  # noqa: E402
+
+from .conftest import criterion, reply_rubric_data  # noqa: E402
+
+LESSON = "lessons/blue-square/01-fix-it-where-they-said-it"
+ANCHOR = re.compile(r'<a href="([^"]*)" data-lesson="([^"]*)"[^>]*>Revisit the lesson')
+
+
+def _dm_result(lesson: str = LESSON, rubric_lesson: str = ""):  # type: ignore[no-untyped-def]
+    data = reply_rubric_data(
+        [criterion("avoid", "no-dm", phrases=["DM us"], severity="error", lesson=lesson)]
+    )
+    if rubric_lesson:
+        data["lesson"] = rubric_lesson
+    return rubric_from_dict(data).check("Please DM us.")
+
+
+def test_lesson_links_are_never_the_raw_docname() -> None:
+    html = result_html(load_situation("complaint").check("Please DM us."))  # type: ignore[union-attr]
+    links = ANCHOR.findall(html)
+    assert links, "a failed complaint reply links to its lessons"
+    for href, docname in links:
+        assert href == f"../../{docname}.html", "default: a book exercise page"
+        assert href != docname and not href.startswith(docname)
+
+
+def test_lesson_link_carries_data_lesson_and_follows_the_surface() -> None:
+    result = _dm_result()
+    assert ANCHOR.findall(result_html(result)) == [(f"../../{LESSON}.html", LESSON)]
+    here = result_html(result, links=LessonLinks(root="", suffix=".html"))
+    assert ANCHOR.findall(here) == [(f"{LESSON}.html", LESSON)]
+    notebook = result_html(result, links=for_notebook())
+    assert f'data-lesson="{LESSON}" target="_blank" rel="noopener"' in notebook
+    assert "opens in a new tab" in notebook
+    assert "target=" not in result_html(result, links=BOOK_PAGE)
+
+
+def test_finding_lesson_that_is_no_course_path_gives_no_link() -> None:
+    """The loader refuses these; a Finding built by hand must still never become a link."""
+    from skischool.render import finding_html
+    from skischool.result import Finding
+
+    for bad in ("javascript:alert(1)", "//evil.example/x", "../../x", "https://example.org/a"):
+        html = finding_html(Finding("c", "error", "m", "w", lesson=bad))
+        assert "<a " not in html and "Revisit" not in html
+
+
+def test_text_prints_the_lesson_file_from_the_course_root() -> None:
+    text = result_text(_dm_result())
+    assert f"      lesson: {LESSON}.md" in text
+
+
+def test_a_failed_choice_links_to_the_rubric_lesson() -> None:
+    rubric = rubric_from_dict(
+        {
+            "kind": "choice",
+            "title": "Where?",
+            "question": "Where do you answer?",
+            "lesson": f"{LESSON}.md",
+            "options": [
+                {"id": "public", "text": "In public", "score": 100, "feedback": "Yes."},
+                {"id": "dm", "text": "By DM", "score": 0, "feedback": "Hidden."},
+            ],
+            "examples": [],
+        }
+    )
+    wrong = rubric.check(["dm"])
+    assert wrong.lesson == f"{LESSON}.md" and wrong.to_dict()["lesson"] == f"{LESSON}.md"
+    assert ANCHOR.findall(result_html(wrong)) == [(f"../../{LESSON}.html", LESSON)]
+    assert f"\n  lesson: {LESSON}.md" in result_text(wrong)
+    right = rubric.check(["public"])
+    assert "Revisit the lesson" not in result_html(right)
+    assert "lesson:" not in result_text(right)
+
+
+def test_the_rubric_lesson_is_not_repeated_when_a_finding_links_it() -> None:
+    html = result_html(_dm_result(rubric_lesson=LESSON))
+    assert len(ANCHOR.findall(html)) == 1
+    other = result_html(_dm_result(rubric_lesson="lessons/bunny-hill/index"))
+    assert [d for _, d in ANCHOR.findall(other)] == [LESSON, "lessons/bunny-hill/index"]

@@ -226,3 +226,59 @@ def test_post_task_is_labelled_as_a_brief(store) -> None:  # type: ignore[no-unt
     assert "Write your post here" in ex.text.placeholder
     assert "not a reply" in ex.post.value and "The brief for your post" in ex.post.value
     assert "0 / 3000 characters" in ex.count.value
+
+
+def test_widget_lesson_links_lead_from_the_notebook(store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A notebook's feedback links to the lesson beside it (.md on a Jupyter server, .html in
+    JupyterLite), in a new tab so the kernel keeps running; a host page can pass its own."""
+    import sys
+
+    from skischool.links import BOOK_PAGE
+
+    lesson = "lessons/blue-square/01-fix-it-where-they-said-it"
+    reply = rubric_from_dict(
+        {
+            "kind": "reply",
+            "title": "t",
+            "criteria": [
+                {
+                    "id": "no-dm",
+                    "type": "avoid",
+                    "severity": "error",
+                    "phrases": ["DM us"],
+                    "message": "m",
+                    "why": "w",
+                    "lesson": lesson,
+                }
+            ],
+            "examples": [],
+        }
+    )
+    choice = rubric_from_dict(
+        {
+            "kind": "choice",
+            "title": "t",
+            "question": "q",
+            "lesson": lesson,
+            "options": [
+                {"id": "a", "text": "A", "score": 100, "feedback": "Yes."},
+                {"id": "b", "text": "B", "score": 0, "feedback": "No."},
+            ],
+            "examples": [],
+        }
+    )
+    assert isinstance(reply, ReplyRubric) and isinstance(choice, ChoiceRubric)
+    for platform, suffix in (("linux", ".md"), ("emscripten", ".html")):
+        monkeypatch.setattr(sys, "platform", platform)
+        rex = ReplyExercise(reply, store=store)
+        rex.text.value = "Please DM us."
+        rex.check()
+        cex = ChoiceExercise(choice, store=store)
+        cex.choose("b")
+        cex.check()
+        for html in (rex.feedback.value, cex.feedback.value):
+            assert f'href="../../{lesson}{suffix}" data-lesson="{lesson}" target="_blank"' in html
+    book = ChoiceExercise(choice, store=store, links=BOOK_PAGE)
+    book.choose("b")
+    book.check()
+    assert f'href="../../{lesson}.html" data-lesson="{lesson}">' in book.feedback.value

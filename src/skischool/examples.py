@@ -80,15 +80,40 @@ def example_problems(rubric: ReplyRubric | ChoiceRubric, source: Source) -> list
 
 
 def validate_file(path: str | Path) -> list[Problem]:
-    """Everything wrong with one rubric file: shape, meaning, and its own examples."""
+    """Everything wrong with one rubric file: shape, meaning, its lessons and its own examples."""
     from .loader import build
 
     try:
         source = load_source(path)
-        rubric = build(source)
     except RubricError as exc:
         return exc.problems
-    return example_problems(rubric, source)
+    lessons = lesson_problems(source, path)
+    try:
+        rubric = build(source)
+    except RubricError as exc:
+        return exc.problems + lessons
+    return lessons + example_problems(rubric, source)
+
+
+def lesson_problems(source: Source, path: str | Path) -> list[Problem]:
+    """Each ``lesson:`` that names no page the course around ``path`` builds.
+
+    Needs the course on disk (the folder holding ``_toc.yml``, found upwards from the file); a
+    rubric outside any course, such as an installed package's, is only checked for shape.
+    """
+    from .course import course_root, lesson_problem
+    from .loader import lesson_fields
+
+    root = course_root(path)
+    if root is None:
+        return []
+    out: list[Problem] = []
+    for field_path, value in lesson_fields(source.data):
+        message = lesson_problem(value, root)
+        if message is not None:
+            line, col = source.where(field_path)
+            out.append(Problem(source.file, line, col, format_path(field_path), message))
+    return out
 
 
 RUBRIC_SUFFIXES = (".yaml", ".yml")

@@ -19,6 +19,7 @@ from .criteria.base import (
     one_of,
 )
 from .errors import Problem, RubricError, format_path
+from .links import EXAMPLE_DOCNAME, lesson_docname
 from .model import ChoiceRubric, Example, Option, ReplyRubric
 from .platforms import PLATFORMS
 from .schema import Bool, Field, ListOf, Num, Obj, Str, Tagged, validate
@@ -73,7 +74,11 @@ COMMON_TOP = [
     Field("title", Str(), "Title shown above the exercise.", required=True),
     Field("task", Str(), "What the learner is asked to do."),
     Field("level", Str(), "The course level this belongs to."),
-    Field("lesson", Str(), "The lesson that teaches it."),
+    Field(
+        "lesson",
+        Str(),
+        f"The lesson that teaches it: its path from the course root, e.g. '{EXAMPLE_DOCNAME}'.",
+    ),
     Field("situation", Str(enum=SITUATION_KINDS), "The kind of post (complaint, question, ...)."),
     Field("pass_score", Num(minimum=0, maximum=100), "Score needed to pass (0-100).", default=70),
     Field("scenario", SCENARIO, "The post being answered."),
@@ -163,6 +168,7 @@ def build(source: Source, *, require_examples: bool = True) -> ReplyRubric | Cho
         raise RubricError(problems)
     p = _Problems(source)
     data = source.data
+    _check_lessons(data, p)
     if data["kind"] == "reply":
         _check_reply(data, p, require_examples)
     else:
@@ -178,6 +184,33 @@ def build(source: Source, *, require_examples: bool = True) -> ReplyRubric | Cho
         if p.items:
             raise RubricError(p.items)
     return rubric
+
+
+def lesson_fields(data: Any) -> list[tuple[tuple[object, ...], str]]:
+    """Every ``lesson:`` in rubric data with its field path: the rubric's own, then each
+    criterion's. Tolerates data that failed the schema (the course check runs on it too)."""
+    if not isinstance(data, dict):
+        return []
+    out: list[tuple[tuple[object, ...], str]] = []
+    if isinstance(data.get("lesson"), str):
+        out.append((("lesson",), data["lesson"]))
+    criteria = data.get("criteria")
+    for i, c in enumerate(criteria if isinstance(criteria, list) else []):
+        if isinstance(c, dict) and isinstance(c.get("lesson"), str):
+            out.append((("criteria", i, "lesson"), c["lesson"]))
+    return out
+
+
+def _check_lessons(data: dict[str, Any], p: _Problems) -> None:
+    """A lesson value must be a plain course path: it becomes a link on every surface."""
+    for path, value in lesson_fields(data):
+        if value.strip() and lesson_docname(value) is None:
+            p.add(
+                path,
+                f"'{value}' is not a lesson path; expected a page of this course relative to the "
+                f"folder holding _toc.yml, such as '{EXAMPLE_DOCNAME}' (no scheme, '//', '..', "
+                "'\\', '?' or '#')",
+            )
 
 
 def _check_reply(data: dict[str, Any], p: _Problems, require_examples: bool) -> None:
@@ -409,4 +442,4 @@ def rubric_from_dict(
     return build(Source(name, data, {}), require_examples=require_examples)
 
 
-__all__ = ["RUBRIC", "SITUATIONS", "build", "load_rubric", "rubric_from_dict"]
+__all__ = ["RUBRIC", "SITUATIONS", "build", "lesson_fields", "load_rubric", "rubric_from_dict"]

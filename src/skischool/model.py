@@ -107,6 +107,7 @@ class ReplyRubric(RubricBase):
             tone=self._tone(results),
             answer_length=length,
             notes=notes,
+            lesson=self.lesson,
         )
 
     def _tone(self, results: tuple[CriterionResult, ...]) -> ToneProfile:
@@ -220,6 +221,7 @@ class ChoiceRubric(RubricBase):
             criteria=criteria,
             answer_length=len(chosen),
             notes=notes,
+            lesson=self.lesson,
         )
 
 

@@ -2,11 +2,18 @@
 
 Every piece of text passes through :func:`esc` (learner text and rubric text alike), and links
 are only ever relative paths or http(s) URLs, so nothing in a reply can become markup or script.
+
+Lesson links are made for the surface showing them (links.py): the HTML takes a
+:class:`~skischool.links.LessonLinks`, by default :data:`~skischool.links.BOOK_PAGE`, because
+feedback HTML is first of all what a learner reads on an exercise page of the built book
+(``exercises/<level>/<page>.html``). Notebooks and widgets pass ``for_notebook()``. Text prints
+the lesson's file from the course root (``lessons/x/01-y.md``), which a learner can open.
 """
 
 from __future__ import annotations
 
 from .criteria.base import Scenario
+from .links import BOOK_PAGE, LessonLinks, lesson_docname, lesson_href, lesson_path
 from .platforms import PLATFORMS
 from .result import LOWER_IS_BETTER, TONE_DIMENSIONS, Finding, Result, ToneProfile, esc
 
@@ -60,7 +67,29 @@ def headline(result: Result) -> str:
 
 
 # ---------------------------------------------------------------------------------- HTML ---
-def finding_html(f: Finding) -> str:
+def lesson_link_html(lesson: str, links: LessonLinks | None = None) -> str:
+    """The "Revisit the lesson" link for the surface; empty for a value that is no course path.
+
+    ``data-lesson`` carries the docname, so a front end can rewrite the link for where it is.
+    """
+    links = BOOK_PAGE if links is None else links
+    docname = lesson_docname(lesson) if lesson else None
+    href = lesson_href(lesson, links) if docname else None
+    href = safe_href(href) if href else None
+    if not docname or not href:
+        return ""
+    new_tab = ""
+    label = "Revisit the lesson"
+    if links.new_tab:
+        new_tab = ' target="_blank" rel="noopener"'
+        label += '<span style="color:#475467"> (opens in a new tab)</span>'
+    return (
+        f'<div class="ss-lesson" style="font-size:.85em"><a href="{esc(href)}" '
+        f'data-lesson="{esc(docname)}"{new_tab}>{label}</a></div>'
+    )
+
+
+def finding_html(f: Finding, *, links: LessonLinks | None = None) -> str:
     color = SEVERITY_COLOR.get(f.severity, "#475467")
     parts = [
         f'<li class="ss-finding ss-{esc(f.severity)}" style="margin:.4em 0;'
@@ -80,13 +109,21 @@ def finding_html(f: Finding) -> str:
         )
     if f.suggestion:
         parts.append(f'<div style="font-size:.9em"><b>Try:</b> {esc(f.suggestion)}</div>')
-    href = safe_href(f.lesson) if f.lesson else None
-    if href:
-        parts.append(
-            f'<div style="font-size:.85em"><a href="{esc(href)}">Revisit the lesson</a></div>'
-        )
+    if f.lesson:
+        parts.append(lesson_link_html(f.lesson, links))
     parts.append("</li>")
     return "".join(parts)
+
+
+def _rubric_lesson(result: Result) -> str:
+    """The rubric's own lesson, for a result that did not pass and whose findings do not
+    already link to it (a choice question's findings never do)."""
+    if result.passed or not result.lesson:
+        return ""
+    own = lesson_docname(result.lesson)
+    if own is None or any(lesson_docname(f.lesson) == own for f in result.findings if f.lesson):
+        return ""
+    return result.lesson
 
 
 def tone_html(tone: ToneProfile) -> str:
@@ -117,7 +154,8 @@ def tone_html(tone: ToneProfile) -> str:
     )
 
 
-def result_html(result: Result, *, show_tone: bool = True) -> str:
+def result_html(result: Result, *, show_tone: bool = True, links: LessonLinks | None = None) -> str:
+    """The whole feedback; ``links`` says where it is shown (default: a book exercise page)."""
     color = PASS_COLOR if result.passed else FAIL_COLOR
     badge = "Pass" if result.passed else "Not yet"
     head = headline(result)
@@ -152,9 +190,12 @@ def result_html(result: Result, *, show_tone: bool = True) -> str:
     if findings:
         out.append(
             '<ul style="padding-left:0;margin:.3em 0">'
-            + "".join(finding_html(f) for f in findings)
+            + "".join(finding_html(f, links=links) for f in findings)
             + "</ul>"
         )
+    lesson = _rubric_lesson(result)
+    if lesson:
+        out.append(lesson_link_html(lesson, links))
     if show_tone and result.kind == "reply":
         out.append(tone_html(result.tone))
     out.append("</div>")
@@ -249,6 +290,13 @@ def result_text(result: Result, color: bool = False) -> str:
             lines.append(f"      why: {printable(f.why)}")
         if f.suggestion:
             lines.append(f"      try: {printable(f.suggestion)}")
+        path = lesson_path(f.lesson) if f.lesson and f.severity != "info" else None
+        if path:
+            lines.append(f"      lesson: {path}")
+    own = _rubric_lesson(result)
+    path = lesson_path(own) if own else None
+    if path:
+        lines.append(f"  lesson: {path}")
     if result.kind == "reply":
         tone = ", ".join(f"{k} {v}" for k, v in result.tone.values.items() if v is not None)
         if tone:

@@ -75,6 +75,9 @@ class Result:
     tone: ToneProfile = field(default_factory=lambda: ToneProfile({}))
     answer_length: int = 0
     notes: tuple[str, ...] = ()
+    # The rubric's own ``lesson:``, linked from feedback that did not pass (choice questions
+    # have no per-criterion lessons, so this is their only one).
+    lesson: str = ""
 
     @property
     def criteria_met(self) -> int:
@@ -119,6 +122,7 @@ class Result:
             "findings": [asdict(f) for f in self.findings],
             "tone": self.tone.to_dict(),
             "notes": list(self.notes),
+            "lesson": self.lesson,
         }
 
     def to_json(self, indent: int | None = None) -> str:

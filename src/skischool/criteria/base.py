@@ -140,7 +140,12 @@ COMMON_FIELDS: list[Field] = [
     ),
     Field("why", Str(), "Why it matters: the reason behind the habit.", required=True),
     Field("hint", Str(), "A better move to try, without giving the model answer away."),
-    Field("lesson", Str(), "The lesson that teaches it (a page path or URL)."),
+    Field(
+        "lesson",
+        Str(),
+        "The lesson that teaches it: its path from the course root, e.g. "
+        "'lessons/blue-square/01-fix-it-where-they-said-it'.",
+    ),
     Field(
         "tone",
         ListOf(Str(enum=tuple(TONE_DIMENSIONS)), min_items=1),

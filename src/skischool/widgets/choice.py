@@ -6,6 +6,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..links import LessonLinks, for_notebook
 from ..model import ChoiceRubric
 from ..render import result_html, scenario_html
 from ..result import Result, esc
@@ -30,8 +31,17 @@ CHOICE_CSS = (
 
 
 class ChoiceExercise(w.VBox):
-    def __init__(self, rubric: ChoiceRubric, *, store: Any = None, learner: str = "") -> None:
+    def __init__(
+        self,
+        rubric: ChoiceRubric,
+        *,
+        store: Any = None,
+        learner: str = "",
+        links: LessonLinks | None = None,
+    ) -> None:
         self.rubric = rubric
+        # Where lesson links lead from: a notebook unless the host page says otherwise.
+        self.links = for_notebook() if links is None else links
         self.recorder = AttemptRecorder(rubric.id, "choice", store=store, learner=learner)
         self.last_result: Result | None = None
         self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
@@ -104,7 +114,7 @@ class ChoiceExercise(w.VBox):
         chosen = self.chosen
         result = self.rubric.check(chosen)
         self.last_result = result
-        self.feedback.value = result_html(result)
+        self.feedback.value = result_html(result, links=self.links)
         if chosen:
             n = self.recorder.record(result, ",".join(chosen))
             self.attempts.value = attempts_label(n)

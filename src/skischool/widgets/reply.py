@@ -6,6 +6,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..links import LessonLinks, for_notebook
 from ..model import ReplyRubric
 from ..render import result_html, scenario_html, tone_html
 from ..result import Result, esc
@@ -19,8 +20,17 @@ LIVE_MAX_CHARS = 20_000  # past this, live feedback waits for the Check button
 class ReplyExercise(w.VBox):
     """A complete reply exercise. Everything it shows from the learner is escaped."""
 
-    def __init__(self, rubric: ReplyRubric, *, store: Any = None, learner: str = "") -> None:
+    def __init__(
+        self,
+        rubric: ReplyRubric,
+        *,
+        store: Any = None,
+        learner: str = "",
+        links: LessonLinks | None = None,
+    ) -> None:
         self.rubric = rubric
+        # Where lesson links lead from: a notebook unless the host page says otherwise.
+        self.links = for_notebook() if links is None else links
         self.recorder = AttemptRecorder(rubric.id, "reply", store=store, learner=learner)
         self.last_result: Result | None = None
         self.limit: int | None = _limit(rubric)
@@ -121,7 +131,7 @@ class ReplyExercise(w.VBox):
         self._live.cancel()
         result = self.rubric.check(self.text.value)
         self.last_result = result
-        self.feedback.value = result_html(result, show_tone=False)
+        self.feedback.value = result_html(result, show_tone=False, links=self.links)
         self.tone.value = tone_html(result.tone)
         self.live.value = ""
         n = self.recorder.record(result, self.text.value)
