@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the book into _build/html, failing on any warning, then its practice room (_build/html/lite).
+# Build the book into _build/html, failing on any warning, then what its live exercises
+# need (_build/html/live).
 #   bash scripts/build.sh [extra jupyter-book options, e.g. --path-output DIR]
 # Runs the python/node/vendor setup steps first (fast when already done) unless the caller has
 # already run scripts/setup.sh and exported SKISCHOOL_SETUP_DONE=1.
@@ -73,17 +74,18 @@ fi
 mkdir -p "$(dirname "$stamp")"
 printf '%s\n' "$want" >"$stamp"
 
-# The practice room: a JupyterLite site at _build/html/lite/ that the "Practise live" buttons open.
-# It has its own up-to-date check (scripts/build_lite.py), so an unchanged site costs a second.
+# What the live exercises need: Pyodide, the engine's wheel and the compiled rubrics, in a
+# JupyterLite site (the notebook form of each exercise) at _build/html/live/.
+# It has its own up-to-date check (scripts/build_live.py), so an unchanged site costs a second.
 # Its progress (one line per wheel it downloads the first time) goes to the same log; the
 # terminal gets its last line, the summary, or the log's tail when it fails.
 if [[ "${SKISCHOOL_VERBOSE:-}" == 1 ]]; then
-  "$PY" "$ROOT/scripts/build_lite.py" --output "$out/_build/html/lite" 2>&1 | tee -a "$buildlog"
+  "$PY" "$ROOT/scripts/build_live.py" --output "$out/_build/html/live" 2>&1 | tee -a "$buildlog"
 else
-  litelog="$out/_build/logs/build-lite.log"
-  if ! "$PY" "$ROOT/scripts/build_lite.py" --output "$out/_build/html/lite" </dev/null >"$litelog" 2>&1; then
-    sed 's/\x1b\[[0-9;]*m//g' "$litelog" | tail -n 40 | sed 's/^/    /' >&2
-    die "build: the practice room did not build; full log: $litelog"
+  livelog="$out/_build/logs/build-live.log"
+  if ! "$PY" "$ROOT/scripts/build_live.py" --output "$out/_build/html/live" </dev/null >"$livelog" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$livelog" | tail -n 40 | sed 's/^/    /' >&2
+    die "build: the live exercises' files did not build; full log: $livelog"
   fi
-  log "$(sed 's/\x1b\[[0-9;]*m//g' "$litelog" | grep -v '^\s*$' | tail -n 1 | sed 's/^\s*\[skischool\] //')"
+  log "$(sed 's/\x1b\[[0-9;]*m//g' "$livelog" | grep -v '^\s*$' | tail -n 1 | sed 's/^\s*\[skischool\] //')"
 fi

@@ -1,19 +1,25 @@
-"""Build the live practice room: a JupyterLite site inside the built book, fully offline.
+"""Build what live exercises need into the built book (``_build/html/live``), fully offline.
 
-    python scripts/build_lite.py --output _build/html/lite
+    python scripts/build_live.py --output _build/html/live
+
+The exercise pages' script (``live/web/skischool-live.js``) starts Python in a Web Worker from
+``live/static/pyodide/``: it reads ``live/engine.json``, restores Python's memory from the
+snapshot it names (made here, in Node, by ``scripts/live_snapshot.mjs``), unpacks the engine's
+wheel it names, and reads the page's rubrics from ``live/rubrics/<level>/<name>.json``. The same folder is a JupyterLite site, so every exercise
+also opens as a notebook (``live/notebooks/``), one click from its page.
 
 What goes in (all from the package registries, at build time; nothing from a CDN at run time):
 
-* ``lite/`` (this repo): ``jupyter-lite.json`` (PyPI fallback off) and the practice-room page
-  (``practise.html``/``.js``/``.css``) that the book's "Practise live" buttons open;
+* ``live/`` (this repo): ``jupyter-lite.json`` (PyPI fallback off);
 * Pyodide's core files from the npm package ``pyodide`` (node_modules, pinned in package.json);
-* the pure-Python wheels the kernel loads at start-up, at the exact versions Pyodide's lock
-  names, downloaded once from PyPI into ``.cache/lite`` with their ``sha256`` written into a
-  copy of the lock;
-* the lite ``pypi/`` index: ipywidgets, comm and jupyterlab_widgets at the versions installed in
-  .venv (so the widgets' Python and JavaScript halves match), and the engine's own wheel;
-* the contents (the learner's drive): for every exercise page and checkpoint in ``_toc.yml`` a
-  notebook, its rubrics compiled to JSON, and ``exercises/catalogue.json``.
+* the pure-Python wheels the notebook kernel loads at start-up, at the exact versions Pyodide's
+  lock names, downloaded once from PyPI into ``.cache/live`` with their ``sha256`` written into
+  a copy of the lock (the worker needs none of them);
+* JupyterLite's ``pypi/`` index: ipywidgets, comm and jupyterlab_widgets at the versions
+  installed in .venv (so the widgets' Python and JavaScript halves match), and the engine's own
+  wheel, which is also copied, under a name with its hash, for the worker;
+* the rubrics of every exercise page and checkpoint in ``_toc.yml``, compiled to JSON, for the
+  worker (``rubrics/``) and, with a notebook per page, for JupyterLite's drive (the contents).
 
 Why a script and not jupyterlite-sphinx: the site must be assembled from vendored files in an
 exact layout (local Pyodide, rewritten lock, wheels) and checked afterwards; doing it here keeps
@@ -25,6 +31,7 @@ The build is skipped when nothing that goes in has changed (``--force`` rebuilds
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import re
@@ -37,9 +44,9 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LITE_SRC = ROOT / "lite"
+LIVE_SRC = ROOT / "live"
 PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
-CACHE = ROOT / ".cache" / "lite"
+CACHE = ROOT / ".cache" / "live"
 #: Core files of the npm package that JupyterLite's kernel loads (the rest is docs and maps).
 PYODIDE_FILES = (
     "pyodide.mjs",
@@ -53,18 +60,18 @@ PYODIDE_FILES = (
 #: What the Pyodide kernel loads before the first cell runs (see its worker: micropip, then
 #: piplite installs ipython and jedi); their dependencies are followed through the lock.
 KERNEL_START = ("micropip", "packaging", "ipython", "jedi", "parso")
-#: Installed by the first cell with %pip, from the lite pypi/ folder; versions from .venv.
+#: Installed by the first cell with %pip, from JupyterLite's pypi/ folder; versions from .venv.
 PIPLITE_WHEELS = ("ipywidgets", "comm", "jupyterlab_widgets")
 INSTALL_LINE = "%pip install -q skischool ipywidgets"
 EXERCISE_CALL = re.compile(r'^exercise\("([^"]+)\.ya?ml"\)', re.M)
 
 
-class LiteBuildError(RuntimeError):
-    """A step of the lite build failed; the message says which and what to do."""
+class LiveBuildError(RuntimeError):
+    """A step of the live build failed; the message says which and what to do."""
 
 
 def log(message: str) -> None:
-    print(f"[skischool] lite: {message}", flush=True)
+    print(f"[skischool] live: {message}", flush=True)
 
 
 # --- the exercise pages ---------------------------------------------------------------------
@@ -72,7 +79,7 @@ def log(message: str) -> None:
 
 @dataclass(frozen=True)
 class Page:
-    """An exercise page (or checkpoint) of the book, as the lite site needs it."""
+    """An exercise page (or checkpoint) of the book, as the live site needs it."""
 
     id: str  # "green-circle/03-spot-the-outsider"
     source: Path
@@ -96,7 +103,7 @@ def exercise_pages(root: Path = ROOT) -> list[Page]:
                     if doc.startswith("exercises/"):
                         pages.append(_read_page(root, doc, caption))
     if not pages:
-        raise LiteBuildError(f"{root / '_toc.yml'}: lists no exercises/ pages")
+        raise LiveBuildError(f"{root / '_toc.yml'}: lists no exercises/ pages")
     return pages
 
 
@@ -115,7 +122,7 @@ def _read_page(root: Path, doc: str, caption: str) -> Page:
     text = source.read_text(encoding="utf-8")
     title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), "")
     if not title:
-        raise LiteBuildError(f"{source}: has no '# ' heading to use as the exercise title")
+        raise LiveBuildError(f"{source}: has no '# ' heading to use as the exercise title")
     rubrics: list[str] = []
     headings: list[str] = []
     heading = ""
@@ -127,12 +134,12 @@ def _read_page(root: Path, doc: str, caption: str) -> Page:
             rubrics.append(match.group(1))
             headings.append(heading)
     if not rubrics:
-        raise LiteBuildError(f'{source}: no exercise("….yaml") call found')
+        raise LiveBuildError(f'{source}: no exercise("….yaml") call found')
     page_id = doc.removeprefix("exercises/")
     return Page(page_id, source, title, caption, tuple(rubrics), tuple(headings))
 
 
-# --- contents: notebooks, rubrics, catalogue --------------------------------------------------
+# --- contents: notebooks and rubrics --------------------------------------------------------
 
 
 def _cell(kind: str, source: str, **extra: object) -> dict[str, object]:
@@ -149,11 +156,13 @@ def notebook(page: Page) -> dict[str, object]:
     cells = [
         _cell(
             "markdown",
-            f"# {page.title}\n\n*{page.level}.* This is the live version of "
+            f"# {page.title}\n\n*{page.level}.* This is the notebook form of "
             f"[the exercise page in the book]({book}), running in your browser. "
-            "Run the cells from the top (Shift+Enter); your attempts are saved in this browser.",
+            "Run the cells from the top (Shift+Enter). Attempts made here are kept in this "
+            "notebook's own browser storage, apart from the book pages' store: download them "
+            "here and upload the file on a book page to join the two.",
         ),
-        # skischool.live.exercise saves attempts where the practice room does (browser storage).
+        # skischool.live.exercise saves attempts on the JupyterLite drive (browser storage).
         _cell("code", INSTALL_LINE + "\nfrom skischool.live import exercise"),
     ]
     for stem, heading in zip(page.rubrics, page.headings, strict=True):
@@ -180,7 +189,6 @@ def write_contents(pages: list[Page], content: Path) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from skischool.situations import compile_yaml
 
-    entries = []
     for page in pages:
         folder = content / "exercises" / page.id.split("/")[0]
         folder.mkdir(parents=True, exist_ok=True)
@@ -191,22 +199,10 @@ def write_contents(pages: list[Page], content: Path) -> None:
         for rubric in page.rubrics:
             src = page.source.parent / f"{rubric}.yaml"
             if not src.is_file():
-                raise LiteBuildError(f"{page.source}: names {rubric}.yaml, which does not exist")
+                raise LiveBuildError(f"{page.source}: names {rubric}.yaml, which does not exist")
             (folder / f"{rubric}.json").write_text(
                 compile_yaml(src, positions=False), encoding="utf-8"
             )
-        entries.append(
-            {
-                "id": page.id,
-                "title": page.title,
-                "level": page.level,
-                "rubrics": [f"{page.id.split('/')[0]}/{r}.json" for r in page.rubrics],
-            }
-        )
-    catalogue = {"format": "skischool-live-catalogue", "version": 1, "exercises": entries}
-    (content / "exercises" / "catalogue.json").write_text(
-        json.dumps(catalogue, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
 
 
 # --- wheels and Pyodide ---------------------------------------------------------------------
@@ -220,7 +216,7 @@ def _pip(*args: str) -> None:
     cmd = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", *args]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise LiteBuildError(f"{' '.join(cmd)} failed:\n{proc.stdout}{proc.stderr}")
+        raise LiveBuildError(f"{' '.join(cmd)} failed:\n{proc.stdout}{proc.stderr}")
 
 
 def _norm(name: str) -> str:
@@ -236,7 +232,7 @@ def _cached(folder: Path, name: str, version: str) -> Path | None:
 
 
 def cached_wheel(name: str, version: str, python: str | None = None) -> Path:
-    """A pure-Python wheel from PyPI, downloaded once into .cache/lite."""
+    """A pure-Python wheel from PyPI, downloaded once into .cache/live."""
     folder = CACHE / "wheels"
     folder.mkdir(parents=True, exist_ok=True)
     wheel = _cached(folder, name, version)
@@ -255,7 +251,7 @@ def cached_wheel(name: str, version: str, python: str | None = None) -> Path:
     )
     wheel = _cached(folder, name, version)
     if wheel is None:
-        raise LiteBuildError(f"pip downloaded no wheel named {name}-{version}-*.whl into {folder}")
+        raise LiveBuildError(f"pip downloaded no wheel named {name}-{version}-*.whl into {folder}")
     return wheel
 
 
@@ -263,7 +259,7 @@ def vendor_pyodide(static: Path) -> int:
     """Pyodide from npm plus its kernel-start wheels; returns how many wheels were added."""
     missing = [f for f in PYODIDE_FILES if not (PYODIDE_NPM / f).is_file()]
     if missing:
-        raise LiteBuildError(
+        raise LiveBuildError(
             f"{PYODIDE_NPM}: missing {', '.join(missing)}; run 'npm ci' (scripts/setup.sh does)"
         )
     dest = static / "pyodide"
@@ -281,7 +277,7 @@ def vendor_pyodide(static: Path) -> int:
         wanted = todo.pop()
         name = by_norm.get(_norm(wanted), "")
         if not name:
-            raise LiteBuildError(f"pyodide-lock.json lacks a package the kernel needs: {wanted!r}")
+            raise LiveBuildError(f"pyodide-lock.json lacks a package the kernel needs: {wanted!r}")
         if name in needed:
             continue
         needed.add(name)
@@ -289,7 +285,7 @@ def vendor_pyodide(static: Path) -> int:
     for name in sorted(needed):
         entry = packages[name]
         if not entry["file_name"].endswith("-none-any.whl"):
-            raise LiteBuildError(
+            raise LiveBuildError(
                 f"{name}: {entry['file_name']} is not a pure-Python wheel, so it cannot come "
                 "from PyPI; it would have to come from Pyodide's CDN, which the site must not use"
             )
@@ -312,7 +308,7 @@ def engine_wheel(folder: Path) -> Path:
         _pip("wheel", "--no-deps", "-q", "-w", str(folder), str(src))
     wheels = sorted(folder.glob("skischool-*.whl"))
     if len(wheels) != 1:
-        raise LiteBuildError(f"expected one skischool wheel in {folder}, found {wheels}")
+        raise LiveBuildError(f"expected one skischool wheel in {folder}, found {wheels}")
     return wheels[0]
 
 
@@ -337,8 +333,9 @@ def inputs_hash() -> str:
         ROOT / "package-lock.json",
         ROOT / "requirements.txt",
         Path(__file__),
+        SNAPSHOT_SCRIPT,
     ]
-    for folder in (ROOT / "src" / "skischool", ROOT / "exercises", LITE_SRC):
+    for folder in (ROOT / "src" / "skischool", ROOT / "exercises", LIVE_SRC):
         files += sorted(
             p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
         )
@@ -358,12 +355,12 @@ def build(output: Path, *, force: bool = False) -> None:
         return
     pages = exercise_pages()
     jupyter = Path(sys.executable).parent / "jupyter"
-    with tempfile.TemporaryDirectory(prefix="skischool-lite-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="skischool-live-") as tmp:
         work = Path(tmp)
         lite_dir = work / "lite"
         lite_dir.mkdir()
-        for config in LITE_SRC.rglob("jupyter-lite.json"):  # the site's, and per app (repl/)
-            target = lite_dir / config.relative_to(LITE_SRC)
+        for config in LIVE_SRC.rglob("jupyter-lite.json"):  # the site's, and any per app
+            target = lite_dir / config.relative_to(LIVE_SRC)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(config, target)
         n_kernel = vendor_pyodide(lite_dir / "static")
@@ -386,9 +383,12 @@ def build(output: Path, *, force: bool = False) -> None:
         # A cached task database can silently drop the local pyodideUrl: always start clean.
         proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
         if proc.returncode != 0:
-            raise LiteBuildError(f"jupyter lite build failed:\n{proc.stdout}{proc.stderr}")
-        for name in ("practise.html", "practise.js", "practise.css"):
-            shutil.copy2(LITE_SRC / name, staged / name)
+            raise LiveBuildError(f"jupyter lite build failed:\n{proc.stdout}{proc.stderr}")
+        # For the worker: the engine, Python's memory snapshot, what names them, the rubrics.
+        worker_files(wheels[0], lite_dir / "static" / "pyodide", staged, work)
+        shutil.copytree(
+            content / "exercises", staged / "rubrics", ignore=shutil.ignore_patterns("*.ipynb")
+        )
         check_site(staged)
         if output.exists():
             shutil.rmtree(output)
@@ -396,6 +396,54 @@ def build(output: Path, *, force: bool = False) -> None:
         shutil.move(str(staged), str(output))
     stamp.write_text(want + "\n")
     log(f"built {output} ({du(output) / 1e6:.1f} MB)")
+
+
+#: The worker reads this first (never from a stale cache) to learn the other files' names.
+ENGINE_MANIFEST = "engine.json"
+ENGINE_FORMAT = "skischool-live-engine"
+SNAPSHOT_SCRIPT = ROOT / "scripts" / "live_snapshot.mjs"
+
+
+def _short_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def worker_files(wheel: Path, pyodide: Path, site: Path, work: Path) -> dict[str, object]:
+    """The engine's wheel and Python's memory snapshot under content-hashed names, and the
+    manifest naming them: a browser may keep both for ever, and never mixes two builds."""
+    node = shutil.which("node")
+    if node is None:
+        raise LiveBuildError(
+            "node is not installed; it makes Python's snapshot (scripts/setup.sh installs it)"
+        )
+    data = wheel.read_bytes()
+    wheel_name = f"skischool-{_short_hash(data)}.whl"
+    (site / wheel_name).write_bytes(data)
+    raw = work / "python.snapshot"
+    proc = subprocess.run(
+        [node, str(SNAPSHOT_SCRIPT), str(pyodide), str(wheel), str(raw)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if proc.returncode != 0 or not raw.is_file():
+        raise LiveBuildError(
+            f"making Python's snapshot failed:\n{proc.stdout[-2000:]}{proc.stderr[-4000:]}"
+        )
+    made = json.loads(proc.stdout.strip().splitlines()[-1])
+    packed = gzip.compress(raw.read_bytes(), compresslevel=6, mtime=0)
+    snapshot_name = f"python-{_short_hash(packed)}.snapshot.gz"
+    (site / snapshot_name).write_bytes(packed)
+    manifest = {
+        "format": ENGINE_FORMAT,
+        "version": 1,
+        "pyodide": made["pyodide"],
+        "wheel": wheel_name,
+        "snapshot": snapshot_name,
+    }
+    (site / ENGINE_MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    log(f"Python's snapshot: {made['bytes'] / 1e6:.1f} MB, {len(packed) / 1e6:.1f} MB gzipped")
+    return manifest
 
 
 def check_site(site: Path) -> None:
@@ -406,11 +454,11 @@ def check_site(site: Path) -> None:
     ]
     url = settings.get("pyodideUrl", "")
     if not url.startswith("./") or not (site / url).is_file():
-        raise LiteBuildError(
+        raise LiveBuildError(
             f"pyodideUrl is {url!r}, not the local copy: the kernel would use a CDN"
         )
     if settings.get("disablePyPIFallback") is not True:
-        raise LiteBuildError("disablePyPIFallback is not true: piplite could fall back to PyPI")
+        raise LiveBuildError("disablePyPIFallback is not true: piplite could fall back to PyPI")
 
 
 def du(path: Path) -> int:
@@ -419,13 +467,13 @@ def du(path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--output", type=Path, default=ROOT / "_build" / "html" / "lite")
+    parser.add_argument("--output", type=Path, default=ROOT / "_build" / "html" / "live")
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     args = parser.parse_args(argv)
     try:
         build(args.output.resolve(), force=args.force)
-    except LiteBuildError as exc:
-        print(f"[skischool] lite: error: {exc}", file=sys.stderr)
+    except LiveBuildError as exc:
+        print(f"[skischool] live: error: {exc}", file=sys.stderr)
         return 1
     return 0
 

@@ -227,3 +227,39 @@ def browser_context(**options: Any) -> Iterator[tuple[Any, Watch]]:
             close_quietly("closing the browser", browser.close)
     finally:
         close_quietly("stopping Playwright", p.stop)
+
+
+@contextmanager
+def browser_profile(**options: Any) -> Iterator[tuple[Any, Watch]]:
+    """Debian's Chromium, offline, with a new profile on disk, as a learner's browser has.
+
+    Unlike :func:`browser_context` (an in-memory context), the profile keeps what a real
+    browser keeps between pages: the HTTP cache, compiled WebAssembly and Cache Storage. The
+    benchmarks use it, so that a warm start is measured as a learner would meet it.
+    """
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    manager = sync_playwright()
+    p = manager.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="skischool-profile-") as folder:
+            context = p.chromium.launch_persistent_context(
+                folder,
+                executable_path=executable,
+                args=FLAGS,
+                **{"viewport": {"width": 1280, "height": 900}, **options},
+            )
+            watch = Watch()
+            context.on(
+                "request", lambda r: None if is_local(r.url) else watch.outside.append(r.url)
+            )
+            context.on("page", watch.attach)
+            try:
+                yield context, watch
+            finally:
+                close_quietly("closing the browser profile", context.close)
+    finally:
+        close_quietly("stopping Playwright", p.stop)

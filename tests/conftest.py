@@ -65,7 +65,15 @@ class Build:
 
 @pytest.fixture(scope="session")
 def book_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """Build the book once, with the same script a person uses (``scripts/build.sh``)."""
+    """Build the book once, with the same script a person uses (``scripts/build.sh``).
+
+    ``SKISCHOOL_TEST_SITE=_build/html`` reuses a finished build instead, to iterate on the
+    browser tests quickly; CI never sets it, so CI always builds from scratch.
+    """
+    reuse = os.environ.get("SKISCHOOL_TEST_SITE", "")
+    if reuse and os.environ.get("CI") != "true":
+        html = Path(reuse).resolve()
+        return Build(0, f"reused {html} (SKISCHOOL_TEST_SITE)", html)
     out = tmp_path_factory.mktemp("book")
     try:
         proc = subprocess.run(

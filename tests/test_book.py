@@ -13,7 +13,6 @@ If that build fails, every test here fails and shows the build log.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -128,15 +127,14 @@ def parse_page(path: Path) -> PageParser:
     return parser
 
 
-# The practice room (lite/) is a JupyterLab build whose bundles name CDNs as defaults it never
-# uses here; its offline proof is the browser test (tests/test_live_browser.py) plus the checks
-# on its configuration in tests/test_build_lite.py. Our own page in it is checked here too.
-LITE_OWN = {"lite/practise.html", "lite/practise.css"}
+# live/ holds JupyterLite (the notebook form of each exercise), a JupyterLab build whose bundles
+# name CDNs as defaults it never uses here; its offline proof is the browser test
+# (tests/test_live_browser.py) plus the checks on its configuration in tests/test_build_live.py.
+# The live exercises' own script and stylesheet are in _static/ and are checked here.
 
 
 def _ours(site: Path, path: Path) -> bool:
-    rel = path.relative_to(site)
-    return rel.parts[0] != "lite" or rel.as_posix() in LITE_OWN
+    return path.relative_to(site).parts[0] != "live"
 
 
 def pages(site: Path) -> list[Path]:
@@ -269,52 +267,56 @@ def test_every_local_asset_exists(site: Path) -> None:
 
 
 @pytest.mark.book
-def test_exercise_page_embeds_widget_state(site: Path) -> None:
-    parsed = parse_page(site / EXERCISE_PAGE)
-    states = [s for s in parsed.scripts if s.get("type") == WIDGET_STATE_MIME]
-    assert len(states) == 1, f"expected one <script type={WIDGET_STATE_MIME!r}>, got {len(states)}"
-    state = json.loads(states[0]["body"])["state"]
-    models = {m["model_name"] for m in state.values()}
-    assert {"TextareaModel", "ButtonModel"} <= models, f"widget models in the page: {models}"
-    views = [
-        s for s in parsed.scripts if s.get("type") == "application/vnd.jupyter.widget-view+json"
-    ]
-    assert views, "the exercise's output has no widget view"
+def test_exercise_pages_hold_live_exercises_and_only_they_load_the_script(site: Path) -> None:
+    """Each exercise page carries its exercises as HTML with the live script; no other page does.
+
+    No widget state anywhere: the 4 MB widget manager is loaded by no page of the book.
+    """
+    exercise_pages, problems = 0, []
+    for page in pages(site):
+        parsed = parse_page(page)
+        rel = page.relative_to(site).as_posix()
+        srcs = [s.get("src", "") for s in parsed.scripts]
+        live_js = sum("/skischool-live.js" in s for s in srcs)
+        sections = page.read_text(encoding="utf-8").count('<section class="ss-live"')
+        if any(s.get("type") == WIDGET_STATE_MIME for s in parsed.scripts):
+            problems.append(f"{rel} holds widget state")
+        if rel.startswith("exercises/") and not rel.endswith("index.html"):
+            exercise_pages += 1
+            if sections == 0 or live_js != 1:
+                problems.append(f"{rel}: {sections} live exercises, script loaded {live_js} times")
+        elif sections or live_js:
+            problems.append(f"{rel} is not an exercise page but loads the live exercise script")
+    assert exercise_pages >= 25
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.book
-def test_widget_manager_is_vendored_and_loaded_in_order(site: Path) -> None:
-    page = site / EXERCISE_PAGE
-    srcs = [s["src"] for s in parse_page(page).scripts if s.get("src")]
-    paths = [urlsplit(s).path for s in srcs]
-
-    def index_of(suffix: str) -> int:
-        hits = [i for i, p in enumerate(paths) if p.endswith(suffix)]
-        assert len(hits) == 1, f"{suffix} should be loaded exactly once, scripts: {srcs}"
-        target = local_target(page, paths[hits[0]], site)
-        assert target is not None and target.is_file(), f"{srcs[hits[0]]} is not in the site"
-        return hits[0]
-
-    assert index_of("/requirejs/require.js") < index_of("/html-manager/embed-amd.js")
+def test_live_exercise_buttons_are_disabled_in_the_page_as_built(site: Path) -> None:
+    """Before the page's script runs, Check is disabled and the line under it says why."""
+    html = (site / EXERCISE_PAGE).read_text(encoding="utf-8")
+    buttons = re.findall(r'<button type="button" class="ss-check"[^>]*>', html)
+    assert buttons and all("disabled" in b for b in buttons), buttons
+    assert "Check needs Python" in html
+    assert re.search(r'<label class="ss-label" for="ss-[^"]+-text">Your (reply|post)</label>', html)
 
 
 @pytest.mark.book
 def test_widget_scripts_only_on_widget_pages(site: Path) -> None:
     # Jupyter Book adds every .js under a source `_static/` folder to *every* page; the vendored
     # files must stay out of that (they are 4 MB and would load twice on widget pages). A page
-    # loads the widget manager exactly when it holds widget state (every exercise page does).
-    widget_pages, problems = 0, []
+    # loads the widget manager exactly when it holds widget state (today none does: exercises
+    # are live HTML; a widget added to a lesson would load the vendored copy, never a CDN).
+    problems: list[str] = []
     for page in pages(site):
         parsed = parse_page(page)
         has_state = any(s.get("type") == WIDGET_STATE_MIME for s in parsed.scripts)
         srcs = " ".join(s.get("src", "") for s in parsed.scripts)
         loads = {name for name in ("embed-amd.js", "require.js") if name in srcs}
-        widget_pages += has_state
         if has_state and len(loads) != 2:
             problems.append(f"{page.relative_to(site)} has widgets but loads only {sorted(loads)}")
         if not has_state and loads:
             problems.append(f"{page.relative_to(site)} has no widgets but loads {sorted(loads)}")
-    assert widget_pages, "no page holds widget state"
     assert not problems, "\n".join(problems)
 
 

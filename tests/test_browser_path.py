@@ -21,10 +21,10 @@ from .conftest import ROOT
 
 @pytest.fixture(scope="module")
 def unpacked_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The engine's wheel, built as the practice room builds it, unpacked as Pyodide installs it."""
+    """The engine's wheel, built as scripts/build_live.py builds it, unpacked as Pyodide installs it."""
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
-        from build_lite import engine_wheel
+        from build_live import engine_wheel
     finally:
         sys.path.pop(0)
     wheel = engine_wheel(tmp_path_factory.mktemp("wheel"))
@@ -135,3 +135,39 @@ def test_compiled_json_is_strictly_validated(tmp_path: Path) -> None:
         assert "did you mean 'severity'" in p.message
     else:
         raise AssertionError("a broken compiled rubric must not load")
+
+
+WORKER_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    sys.path.insert(0, {site!r})
+    for name in {blocked!r} + ["ipywidgets", "sqlite3", "_sqlite3"]:
+        sys.modules[name] = None  # the book pages' worker has none of these
+    from skischool.live.page import Session
+    session = Session("../../")
+    info = json.loads(session.open("black-diamond/x", open({compiled!r}).read()))
+    assert info["kind"] == "reply", info
+    verdict = json.loads(session.check("black-diamond/x", "Please DM us <b>now</b>"))
+    assert verdict["passed"] is False and "criteria met" in verdict["summary"]
+    assert "<b>now</b>" not in verdict["html"], verdict["html"]
+    assert 'href="../../lessons/' in verdict["html"], "lesson links resolve from the page"
+    print("ok")
+    """
+)
+
+
+def test_the_book_pages_worker_needs_no_widgets_sqlite_or_compiled_packages(
+    unpacked_wheel: Path,
+) -> None:
+    """What skischool-live-worker.js runs: the wheel alone, no ipywidgets, no SQLite, no YAML."""
+    compiled = unpacked_wheel / "skischool" / "rubrics" / "complaint.json"
+    code = WORKER_SCRIPT.format(blocked=BLOCKED, compiled=str(compiled), site=str(unpacked_wheel))
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"SKISCHOOL_PROGRESS": "off", "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"

@@ -1,9 +1,9 @@
 """scripts/build.sh never serves stale outputs: a change to the engine, a rubric or the config
 clears the execution cache and rebuilds every page; an unchanged tree builds incrementally.
 
-A stand-in jupyter-book records the arguments it gets, and a stand-in scripts/build_lite.py
-records that the practice room was built, so this runs the real script's logic in seconds
-without building the book. (build_lite.py has its own up-to-date check: tests/test_build_lite.py.)
+A stand-in jupyter-book records the arguments it gets, and a stand-in scripts/build_live.py
+records that the live exercises' files were built, so this runs the real script's logic in seconds
+without building the book. (build_live.py has its own up-to-date check: tests/test_build_live.py.)
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ mkdir -p "$(dirname "$0")/../../_build/.jupyter_cache" && touch "$(dirname "$0")
 exit "${FAKE_JB_EXIT:-0}"
 """
 
-FAKE_LITE = """import pathlib, sys
+FAKE_LIVE = """import pathlib, sys
 log = pathlib.Path(__file__).resolve().parent.parent / "calls.log"
 with log.open("a") as f:
-    f.write("lite " + " ".join(sys.argv[1:]) + "\\n")
+    f.write("live " + " ".join(sys.argv[1:]) + "\\n")
 """
 
 
 def make_tree(tmp: Path) -> Path:
     repo = tmp / "repo"
     shutil.copytree(ROOT / "scripts", repo / "scripts")
-    (repo / "scripts" / "build_lite.py").write_text(FAKE_LITE)
+    (repo / "scripts" / "build_live.py").write_text(FAKE_LIVE)
     for name in ("_config.yml", "_toc.yml", "package-lock.json"):
         shutil.copy(ROOT / name, repo / name)
     (repo / "src" / "skischool").mkdir(parents=True)
@@ -111,8 +111,9 @@ def test_ci_always_builds_fresh(tmp_path: Path) -> None:
     assert "--all" in build(repo, CI="true")
 
 
-def test_the_practice_room_is_built_after_the_book_and_only_if_it_built(tmp_path: Path) -> None:
+def test_the_live_files_are_built_after_the_book_and_only_if_it_built(tmp_path: Path) -> None:
     repo = make_tree(tmp_path)
     calls = build(repo).splitlines()
-    assert len(calls) == 2 and calls[1] == f"lite --output {repo}/_build/html/lite", calls
-    assert "lite" not in build(repo, FAKE_JB_EXIT="1"), "a failed book build stops there"
+    assert len(calls) == 2 and calls[1] == f"live --output {repo}/_build/html/live", calls
+    failed = build(repo, FAKE_JB_EXIT="1").splitlines()
+    assert not [c for c in failed if c.startswith("live ")], "a failed book build stops there"

@@ -1,10 +1,10 @@
-"""The practice room's build (scripts/build_lite.py) and what it puts in the built site.
+"""The live exercises' build (scripts/build_live.py) and what it puts in the built site.
 
 The unit tests read the repository's own pages; the site tests use the shared book build and
 check, without a browser, what the browser tests rely on: Pyodide and every kernel wheel are
 served locally with matching hashes, PyPI fallback is off, the engine's wheel is pure, every
-exercise page has its notebook, rubrics and catalogue entry, and every exercise page in the book
-has a "Practise live" button that points at it. Ordinary pages do not load the runtime.
+live exercise on every page has its compiled rubric where the page's worker looks for it, and
+every page has its notebook form. Ordinary pages do not load the runtime.
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from skischool import load_rubric
-from skischool.live import Catalogue
+from skischool.live.page import KEY_RE
 
 from .conftest import ROOT
 
@@ -38,8 +37,7 @@ def _load(name: str, path: Path) -> ModuleType:
     return module
 
 
-build_lite = _load("build_lite", ROOT / "scripts" / "build_lite.py")
-practise_live = _load("practise_live", ROOT / "book" / "_ext" / "practise_live.py")
+build_live = _load("build_live", ROOT / "scripts" / "build_live.py")
 
 EXERCISE_SOURCES = sorted((ROOT / "exercises").glob("*/*.md"))
 
@@ -48,7 +46,7 @@ EXERCISE_SOURCES = sorted((ROOT / "exercises").glob("*/*.md"))
 
 
 def test_every_exercise_page_becomes_a_live_page_in_book_order() -> None:
-    pages = build_lite.exercise_pages()
+    pages = build_live.exercise_pages()
     assert {p.source for p in pages} == set(EXERCISE_SOURCES)
     levels = [p.level for p in pages]
     assert levels[0].startswith("Level 1") and levels[-1].startswith("Level 5")
@@ -76,21 +74,21 @@ def _page_file(tmp_path: Path, text: str) -> Path:
         ("# Title\n\nno exercise here\n", 'no exercise("….yaml") call'),
     ],
 )
-def test_a_page_the_room_cannot_use_is_refused_by_name(
+def test_a_page_the_build_cannot_use_is_refused_by_name(
     tmp_path: Path, text: str, message: str
 ) -> None:
     path = _page_file(tmp_path, text)
-    with pytest.raises(build_lite.LiteBuildError, match=re.escape(message)) as info:
-        build_lite._read_page(tmp_path, "exercises/x-level/01-a", "Level 9")
+    with pytest.raises(build_live.LiveBuildError, match=re.escape(message)) as info:
+        build_live._read_page(tmp_path, "exercises/x-level/01-a", "Level 9")
     assert str(path) in str(info.value)
 
 
 def test_notebook_is_plain_and_uses_the_browser_kernel() -> None:
-    page = next(p for p in build_lite.exercise_pages() if p.id == "green-circle/checkpoint")
-    nb = build_lite.notebook(page)
+    page = next(p for p in build_live.exercise_pages() if p.id == "green-circle/checkpoint")
+    nb = build_live.notebook(page)
     assert nb["metadata"]["kernelspec"]["name"] == "python"  # not python3: no such kernel there
     sources = [c["source"] for c in nb["cells"]]
-    assert sources[1].startswith(build_lite.INSTALL_LINE)
+    assert sources[1].startswith(build_live.INSTALL_LINE)
     calls = [s for s in sources if s.startswith("exercise(")]
     assert calls == [f'exercise("{r}.json")' for r in page.rubrics]
     text = "\n".join(sources)
@@ -111,69 +109,66 @@ def test_check_site_refuses_a_cdn_or_pypi_fallback(tmp_path: Path) -> None:
     (tmp_path / "static").mkdir()
     (tmp_path / "static" / "pyodide.mjs").write_text("")
     config("./static/pyodide.mjs", True)
-    build_lite.check_site(tmp_path)
+    build_live.check_site(tmp_path)
     config("https://cdn.jsdelivr.net/pyodide/v0.29.0/full/pyodide.mjs", True)
-    with pytest.raises(build_lite.LiteBuildError, match="CDN"):
-        build_lite.check_site(tmp_path)
+    with pytest.raises(build_live.LiveBuildError, match="CDN"):
+        build_live.check_site(tmp_path)
     config("./static/pyodide.mjs", False)
-    with pytest.raises(build_lite.LiteBuildError, match="disablePyPIFallback"):
-        build_lite.check_site(tmp_path)
-
-
-@pytest.mark.parametrize(
-    ("docname", "href"),
-    [
-        (
-            "exercises/bunny-hill/01-first-reply",
-            "../../lite/practise.html#bunny-hill/01-first-reply",
-        ),
-        ("exercises/locals/checkpoint", "../../lite/practise.html#locals/checkpoint"),
-    ],
-)
-def test_practise_live_link_is_relative_to_the_page(docname: str, href: str) -> None:
-    assert practise_live.live_href(docname) == href
-
-
-@pytest.mark.parametrize("docname", ["lessons/bunny-hill/index", "exercises/x", "exercises/A/b"])
-def test_practise_live_is_refused_outside_an_exercise_page(docname: str) -> None:
-    with pytest.raises(ValueError, match="exercises/<level>/<page>"):
-        practise_live.live_href(docname)
+    with pytest.raises(build_live.LiveBuildError, match="disablePyPIFallback"):
+        build_live.check_site(tmp_path)
 
 
 # --- the built site --------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def lite(site: Path) -> Path:
-    path = site / "lite"
-    assert (path / "practise.html").is_file(), "the book build made no practice room"
+def live(site: Path) -> Path:
+    path = site / "live"
+    assert (path / "engine.json").is_file(), "the book build made no live/ folder"
     return path
+
+
+def test_the_engine_manifest_names_this_builds_wheel_and_snapshot(live: Path) -> None:
+    """The worker trusts engine.json for both names: they must exist and belong together."""
+    import gzip
+
+    engine = json.loads((live / "engine.json").read_text(encoding="utf-8"))
+    assert engine["format"] == build_live.ENGINE_FORMAT and engine["version"] == 1
+    wheel = live / engine["wheel"]
+    pypi = next((live / "pypi").glob("skischool-*-py3-none-any.whl"))
+    assert wheel.read_bytes() == pypi.read_bytes(), "the worker's wheel is the notebooks' wheel"
+    assert engine["wheel"] == f"skischool-{_sha256(wheel)[:16]}.whl"
+    packed = (live / engine["snapshot"]).read_bytes()
+    assert engine["snapshot"] == f"python-{hashlib.sha256(packed).hexdigest()[:16]}.snapshot.gz"
+    assert len(gzip.decompress(packed)) > 10_000_000  # Python's memory, not an empty file
+    npm = json.loads((ROOT / "node_modules" / "pyodide" / "package.json").read_text())
+    assert engine["pyodide"] == npm["version"]
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_pyodide_and_kernel_wheels_are_local_with_matching_hashes(lite: Path) -> None:
-    build_lite.check_site(lite)
-    folder = lite / "static" / "pyodide"
+def test_pyodide_and_kernel_wheels_are_local_with_matching_hashes(live: Path) -> None:
+    build_live.check_site(live)
+    folder = live / "static" / "pyodide"
     lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
     local = {n: e for n, e in lock["packages"].items() if (folder / e["file_name"]).is_file()}
-    for name in build_lite.KERNEL_START:
+    for name in build_live.KERNEL_START:
         assert name in local, f"{name} is not served by the site"
     for name, entry in local.items():
         assert entry["sha256"] == _sha256(folder / entry["file_name"]), name
     assert len(local) >= 15
 
 
-def test_piplite_index_serves_the_engine_and_widgets(lite: Path) -> None:
-    index = json.loads((lite / "pypi" / "all.json").read_text(encoding="utf-8"))
+def test_piplite_index_serves_the_engine_and_widgets(live: Path) -> None:
+    index = json.loads((live / "pypi" / "all.json").read_text(encoding="utf-8"))
     assert {"skischool", "ipywidgets", "comm", "jupyterlab-widgets"} <= set(index)
     for releases in index.values():
         for files in releases["releases"].values():
             for f in files:
-                assert (lite / "pypi" / f["url"]).is_file(), f["url"]
-    engine = next((lite / "pypi").glob("skischool-*-py3-none-any.whl"))
+                assert (live / "pypi" / f["url"]).is_file(), f["url"]
+    engine = next((live / "pypi").glob("skischool-*-py3-none-any.whl"))
     with zipfile.ZipFile(engine) as wheel:
         names = wheel.namelist()
         meta = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
@@ -184,65 +179,62 @@ def test_piplite_index_serves_the_engine_and_widgets(lite: Path) -> None:
     assert hard == [], "the browser engine must install without compiled dependencies"
 
 
-def test_every_exercise_page_has_its_notebook_rubrics_and_catalogue_entry(lite: Path) -> None:
-    files = lite / "files" / "exercises"
-    catalogue = Catalogue.load(files / "catalogue.json")
-    assert len(catalogue.exercises) == len(EXERCISE_SOURCES)
-    for exercise in catalogue.exercises:
-        level, page = exercise.id.split("/")
-        nb = json.loads((files / level / f"{page}.ipynb").read_text(encoding="utf-8"))
-        assert nb["metadata"]["kernelspec"]["name"] == "python"
-        for path in catalogue.rubric_paths(exercise):
-            compiled = load_rubric(path)
-            original = load_rubric(ROOT / "exercises" / level / path.with_suffix(".yaml").name)
-            assert compiled.id == original.id and compiled.title == original.title
-
-
-class _Links(HTMLParser):
+class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
-        self.live: list[dict[str, str | None]] = []
+        self.keys: list[str] = []
         self.loads: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if tag == "a" and "ss-practise-live" in (a.get("class") or ""):
-            self.live.append(a)
+        if tag == "section" and a.get("class") == "ss-live":
+            self.keys.append(a.get("data-ss-rubric") or "")
         for name in ("src", "href"):
             if tag in {"script", "link", "iframe", "img"} and a.get(name):
                 self.loads.append(a[name] or "")
 
 
-def test_every_exercise_page_has_one_practise_live_button(site: Path, lite: Path) -> None:
-    catalogue = Catalogue.load(lite / "files" / "exercises" / "catalogue.json")
+def test_every_live_exercise_finds_its_rubric_and_every_page_its_notebook(
+    site: Path, live: Path
+) -> None:
+    """What the page's worker fetches exists, and is the same rubric as the YAML beside the page."""
+    total = 0
     for source in EXERCISE_SOURCES:
         rel = source.relative_to(ROOT).with_suffix(".html").as_posix()
-        parser = _Links()
+        parser = _Page()
         parser.feed((site / rel).read_text(encoding="utf-8"))
-        assert len(parser.live) == 1, rel
-        button = parser.live[0]
-        assert button["target"] == "skischool-live"
-        url = urlsplit(urljoin(f"http://h/{rel}", button["href"] or ""))
-        assert url.path == "/lite/practise.html", rel
-        assert catalogue.get(url.fragment) is not None, url.fragment
-        assert "Practise live" in (site / rel).read_text(encoding="utf-8")
+        assert parser.keys, f"{rel} holds no live exercise"
+        for key in parser.keys:
+            assert KEY_RE.fullmatch(key), key
+            compiled = load_rubric(live / "rubrics" / f"{key}.json")
+            original = load_rubric(ROOT / "exercises" / f"{key}.yaml")
+            assert compiled.id == original.id and compiled.title == original.title
+            total += 1
+        assert any("skischool-live.js" in u for u in parser.loads), rel
+        level, page = source.parent.name, source.stem
+        nb = json.loads((live / "files" / "exercises" / level / f"{page}.ipynb").read_text())
+        assert nb["metadata"]["kernelspec"]["name"] == "python"
+    assert total >= len(EXERCISE_SOURCES)
 
 
 def test_ordinary_pages_do_not_load_the_runtime(site: Path) -> None:
+    """Pyodide is fetched by the worker, never by a page; lessons load nothing of it at all."""
     for page in [*site.glob("lessons/*/*.html"), *site.glob("exercises/*/*.html")]:
-        parser = _Links()
+        parser = _Page()
         parser.feed(page.read_text(encoding="utf-8"))
-        assert not [u for u in parser.loads if "lite/" in u or "pyodide" in u], page
+        assert not [u for u in parser.loads if "live/" in u or "pyodide" in u], page
+        if page.parent.parent.name == "lessons":
+            assert not [u for u in parser.loads if "skischool-live" in u], page
 
 
-def test_an_unchanged_room_is_not_rebuilt(lite: Path) -> None:
-    stamp = (lite / ".skischool-inputs.sha256").read_text()
+def test_an_unchanged_live_folder_is_not_rebuilt(live: Path) -> None:
+    stamp = (live / ".skischool-inputs.sha256").read_text()
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_lite.py"), "--output", str(lite)],
+        [sys.executable, str(ROOT / "scripts" / "build_live.py"), "--output", str(live)],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert "is up to date" in proc.stdout
-    assert (lite / ".skischool-inputs.sha256").read_text() == stamp
+    assert (live / ".skischool-inputs.sha256").read_text() == stamp

@@ -1,38 +1,19 @@
-"""The live practice room (``skischool.live``): real files, real widgets, no kernel, no mocks."""
+"""Progress in JupyterLite's notebooks (``skischool.live.persist``): real files, no mocks."""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
-import sys
-import types
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
 
 import pytest
 
 import skischool.live
-from skischool.errors import RubricError
-from skischool.live import (
-    CatalogueError,
-    LiveExercise,
-    MirroredStore,
-    PracticeRoom,
-    download_link_html,
-)
-from skischool.live.catalogue import CATALOGUE_FORMAT, Catalogue
-from skischool.live.channel import (
-    CHANNEL_NAME,
-    MAX_MESSAGE_CHARS,
-    connect,
-    handle_message,
-    opened_message,
-)
+from skischool.live import MirroredStore, download_link_html
 from skischool.progress import Attempt, ProgressWarning, parse_export
 from skischool.situations import compile_yaml
-from skischool.widgets import ChoiceExercise, ReplyExercise
+from skischool.widgets import ReplyExercise
 
 from .conftest import EXERCISES
 from .test_progress import make as make_attempt
@@ -42,9 +23,6 @@ pytestmark = pytest.mark.filterwarnings("error::skischool.progress.ProgressWarni
 
 #: Rubric stems (in exercises/bunny-hill/) compiled into the test site, as the build does.
 STEMS = ("01-first-reply", "04-outsource-or-learn", "checkpoint-q1", "checkpoint-reply")
-FIRST = "bunny-hill/01-first-reply"
-SECOND = "bunny-hill/04-outsource-or-learn"
-CHECKPOINT = "bunny-hill/checkpoint"
 
 DATA_URL_RE = re.compile(r'href="data:application/json;charset=utf-8;base64,([A-Za-z0-9+/=]*)"')
 
@@ -53,30 +31,6 @@ def make(exercise: str = "bunny-hill-first-reply", **overrides: object) -> Attem
     """An attempt at a course exercise id; a failing one unless told otherwise."""
     fields: dict[str, object] = {"score": 60, "passed": False, "criteria_total": 5}
     return make_attempt(exercise, **{**fields, **overrides})
-
-
-def entries() -> list[dict[str, Any]]:
-    """Three exercise pages as scripts/build_lite.py writes them; the last is a checkpoint."""
-    return [
-        {
-            "id": FIRST,
-            "title": "Your first reply",
-            "level": "Level 1 · Bunny Hill",
-            "rubrics": ["bunny-hill/01-first-reply.json"],
-        },
-        {
-            "id": SECOND,
-            "title": "Outsource <or> learn & grow",
-            "level": "Level 1 · Bunny Hill",
-            "rubrics": ["bunny-hill/04-outsource-or-learn.json"],
-        },
-        {
-            "id": CHECKPOINT,
-            "title": "Checkpoint",
-            "level": "Level 1 · Bunny Hill",
-            "rubrics": ["bunny-hill/checkpoint-q1.json", "bunny-hill/checkpoint-reply.json"],
-        },
-    ]
 
 
 def write_json(path: Path, document: object) -> Path:
@@ -92,29 +46,6 @@ def compiled() -> dict[str, str]:
 
 
 @pytest.fixture
-def lite_site(tmp_path: Path, compiled: dict[str, str]) -> Path:
-    """A JupyterLite site folder with compiled rubrics in bunny-hill/ and no catalogue yet."""
-    root = tmp_path / "site" / "exercises"
-    (root / "bunny-hill").mkdir(parents=True)
-    for stem, text in compiled.items():
-        (root / "bunny-hill" / f"{stem}.json").write_text(text, encoding="utf-8")
-    return root
-
-
-@pytest.fixture
-def catalogue_path(lite_site: Path) -> Path:
-    return write_json(
-        lite_site / "catalogue.json",
-        {"format": CATALOGUE_FORMAT, "version": 1, "exercises": entries()},
-    )
-
-
-@pytest.fixture
-def catalogue(catalogue_path: Path) -> Catalogue:
-    return Catalogue.load(catalogue_path)
-
-
-@pytest.fixture
 def mirror(tmp_path: Path) -> Path:
     return tmp_path / "drive" / "skischool-progress" / "progress.json"
 
@@ -124,149 +55,10 @@ def store(mirror: Path) -> MirroredStore:
     return MirroredStore(mirror)
 
 
-@pytest.fixture
-def room(catalogue: Catalogue, store: MirroredStore) -> PracticeRoom:
-    return PracticeRoom(catalogue, FIRST, store=store, learner="Ana")
-
-
 def decoded_download(html: str) -> str:
     """The file a download link carries, decoded from its data: URL."""
     (payload,) = DATA_URL_RE.findall(html)
     return base64.b64decode(payload, validate=True).decode("utf-8")
-
-
-# -- Catalogue ------------------------------------------------------------------------------
-
-
-def test_catalogue_loads_entries_in_order(catalogue_path: Path, lite_site: Path) -> None:
-    catalogue = Catalogue.load(str(catalogue_path))  # a str path works as well as a Path
-    assert catalogue.root == lite_site
-    assert [e.id for e in catalogue.exercises] == [FIRST, SECOND, CHECKPOINT]
-    first, second, checkpoint = catalogue.exercises
-    assert first == LiveExercise(
-        FIRST,
-        "Your first reply",
-        "Level 1 · Bunny Hill",
-        ("bunny-hill/01-first-reply.json",),
-    )
-    assert checkpoint.rubrics == (
-        "bunny-hill/checkpoint-q1.json",
-        "bunny-hill/checkpoint-reply.json",
-    )
-    paths = catalogue.rubric_paths(checkpoint)
-    assert paths == [
-        lite_site / "bunny-hill/checkpoint-q1.json",
-        lite_site / "bunny-hill/checkpoint-reply.json",
-    ]
-    assert all(p.is_file() for p in paths)
-    assert catalogue.get(SECOND) is second
-    assert catalogue.get("bunny-hill/nope") is None
-    assert catalogue.index(CHECKPOINT) == 2
-
-
-def _without(entry_field: str) -> Callable[[dict[str, Any]], None]:
-    def change(doc: dict[str, Any]) -> None:
-        del doc["exercises"][0][entry_field]
-
-    return change
-
-
-def _set_entry(entry_field: str, value: object, i: int = 0) -> Callable[[dict[str, Any]], None]:
-    def change(doc: dict[str, Any]) -> None:
-        doc["exercises"][i][entry_field] = value
-
-    return change
-
-
-def _set(field: str, value: object) -> Callable[[dict[str, Any]], None]:
-    def change(doc: dict[str, Any]) -> None:
-        doc[field] = value
-
-    return change
-
-
-def _duplicate(doc: dict[str, Any]) -> None:
-    doc["exercises"][2]["id"] = FIRST
-
-
-def _entry_not_object(doc: dict[str, Any]) -> None:
-    doc["exercises"][1] = ["bunny-hill/x"]
-
-
-# (case id, how to break a valid catalogue, text the message must contain besides the path)
-CATALOGUE_ERRORS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
-    ("wrong-format", _set("format", "skischool-progress"), '"format": "skischool-live-catalogue"'),
-    ("no-format", lambda doc: doc.pop("format"), '"format"'),
-    ("empty-exercises", _set("exercises", []), 'field "exercises" must be a non-empty list'),
-    ("exercises-not-list", _set("exercises", {"a": 1}), 'field "exercises" must be a non-empty'),
-    ("entry-not-object", _entry_not_object, "exercises[1]: must be an object"),
-    ("missing-title", _without("title"), 'exercises[0]: field "title" must be a non-empty string'),
-    ("empty-title", _set_entry("title", ""), 'exercises[0]: field "title" must be a non-empty'),
-    ("missing-level", _without("level"), 'exercises[0]: field "level" must be a non-empty string'),
-    ("id-not-string", _set_entry("id", 7), 'exercises[0]: field "id" must be a non-empty string'),
-    ("id-dotdot", _set_entry("id", "../x"), "exercises[0]: id '../x' is not <level>/<page>"),
-    ("id-capital", _set_entry("id", "Green/1", 1), "exercises[1]: id 'Green/1' is not <level>/"),
-    ("id-no-slash", _set_entry("id", "bunny-hill"), "exercises[0]: id 'bunny-hill' is not"),
-    ("id-html", _set_entry("id", "a/<b>"), "exercises[0]: id 'a/<b>' is not <level>/<page>"),
-    ("rubrics-missing", _without("rubrics"), 'exercises[0]: field "rubrics" must be a non-empty'),
-    ("rubrics-not-list", _set_entry("rubrics", "a.json"), 'exercises[0]: field "rubrics" must'),
-    ("rubrics-empty", _set_entry("rubrics", []), 'exercises[0]: field "rubrics" must be a non-'),
-    ("rubric-not-str", _set_entry("rubrics", ["a.json", 3]), 'exercises[0]: field "rubrics"'),
-    (
-        "rubric-absolute",
-        _set_entry("rubrics", ["/etc/passwd"], 2),
-        'exercises[2]: field "rubrics" must hold relative paths inside the site',
-    ),
-    (
-        "rubric-dotdot",
-        _set_entry("rubrics", ["bunny-hill/ok.json", "bunny-hill/../../secret.json"]),
-        'exercises[0]: field "rubrics" must hold relative paths inside the site',
-    ),
-    ("duplicate-ids", _duplicate, f"exercise id {FIRST!r} appears twice"),
-]
-
-
-@pytest.mark.parametrize(
-    ("change", "expected"),
-    [pytest.param(change, expected, id=case) for case, change, expected in CATALOGUE_ERRORS],
-)
-def test_catalogue_rejects_malformed(
-    lite_site: Path, change: Callable[[dict[str, Any]], None], expected: str
-) -> None:
-    document: dict[str, Any] = {"format": CATALOGUE_FORMAT, "version": 1, "exercises": entries()}
-    change(document)
-    path = write_json(lite_site / "catalogue.json", document)
-    with pytest.raises(CatalogueError) as caught:
-        Catalogue.load(path)
-    message = str(caught.value)
-    assert message.startswith(f"{path}: "), message
-    assert expected in message, message
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        pytest.param(None, "cannot read the exercise catalogue", id="missing-file"),
-        pytest.param(b'{"format": ', "is not JSON", id="truncated-json"),
-        pytest.param(b"<html>404</html>", "is not JSON", id="html-page"),
-        pytest.param(b"\xff\xfe\x00garbage", "is not JSON", id="not-utf8"),
-        pytest.param(b"[1, 2]", '"format": "skischool-live-catalogue"', id="json-list"),
-    ],
-)
-def test_catalogue_unreadable_file(tmp_path: Path, content: bytes | None, expected: str) -> None:
-    path = tmp_path / "exercises" / "catalogue.json"
-    if content is not None:
-        path.parent.mkdir()
-        path.write_bytes(content)
-    with pytest.raises(CatalogueError) as caught:
-        Catalogue.load(path)
-    assert str(caught.value).startswith(f"{path}: ")
-    assert expected in str(caught.value)
-
-
-def test_catalogue_error_is_a_value_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="catalogue"):
-        Catalogue.load(tmp_path / "nope.json")
 
 
 # -- MirroredStore ---------------------------------------------------------------------------
@@ -446,378 +238,6 @@ def test_download_link_keeps_learner_text_out_of_the_markup(store: MirroredStore
     assert back.answer == HOSTILE and back.learner == '<b>Ana</b> "O\'Hara" 👩🏽‍💻'
 
 
-# -- PracticeRoom ----------------------------------------------------------------------------
-
-
-def rubric_ids(room: PracticeRoom) -> list[str]:
-    return [ex.rubric.id for ex in room.exercises]
-
-
-def test_room_opens_the_requested_exercise(catalogue: Catalogue, store: MirroredStore) -> None:
-    room = PracticeRoom(catalogue, SECOND, store=store)
-    assert room.current.id == SECOND
-    assert room.picker.value == SECOND
-    assert rubric_ids(room) == ["bunny-hill-outsource-or-learn"]
-    assert room.body.children == tuple(room.exercises)
-    assert isinstance(room.exercises[0], ChoiceExercise)
-    assert "exercise page 2 of 3" in room.heading.value
-    assert room.previous.disabled is False and room.next.disabled is False
-    assert "ss-room" in room._dom_classes
-
-
-@pytest.mark.parametrize("start", ["bunny-hill/nope", "", "<b>x</b>", "../../etc/passwd"])
-def test_room_unknown_start_opens_the_first(
-    catalogue: Catalogue, store: MirroredStore, start: str
-) -> None:
-    room = PracticeRoom(catalogue, start, store=store)
-    assert room.current.id == FIRST
-    assert rubric_ids(room) == ["bunny-hill-first-reply"]
-    assert room.picker.value == FIRST
-
-
-def test_room_first_and_last_buttons(room: PracticeRoom) -> None:
-    assert room.current.id == FIRST
-    assert room.previous.disabled is True
-    assert room.next.disabled is False
-    room.previous.click()  # disabled in the page; a stray click must still do nothing
-    assert room.current.id == FIRST
-    room.show(CHECKPOINT)
-    assert room.previous.disabled is False
-    assert room.next.disabled is True
-    before = room.exercises
-    room.next.click()
-    assert room.current.id == CHECKPOINT
-    assert room.exercises is before
-
-
-def test_room_next_and_previous_switch_everything(room: PracticeRoom) -> None:
-    first_widgets = room.body.children
-    assert "exercise page 1 of 3" in room.heading.value
-    assert "Your first reply" in room.heading.value
-
-    room.next.click()
-    assert room.current.id == SECOND
-    assert rubric_ids(room) == ["bunny-hill-outsource-or-learn"]
-    assert room.body.children == tuple(room.exercises)
-    assert room.body.children != first_widgets
-    assert "exercise page 2 of 3" in room.heading.value
-    # The title is escaped in the heading.
-    assert "Outsource &lt;or&gt; learn &amp; grow" in room.heading.value
-    assert "<or>" not in room.heading.value
-    assert room.picker.value == SECOND
-
-    room.next.click()
-    assert room.current.id == CHECKPOINT
-    assert "exercise page 3 of 3" in room.heading.value
-
-    room.previous.click()
-    room.previous.click()
-    assert room.current.id == FIRST
-    assert rubric_ids(room) == ["bunny-hill-first-reply"]
-    assert "exercise page 1 of 3" in room.heading.value
-    assert room.previous.disabled is True
-
-
-def test_room_picker_switches(room: PracticeRoom) -> None:
-    assert [value for _label, value in room.picker.options] == [FIRST, SECOND, CHECKPOINT]
-    assert room.picker.options[0][0] == "Level 1 · Bunny Hill · Your first reply"
-    room.picker.value = CHECKPOINT
-    assert room.current.id == CHECKPOINT
-    assert rubric_ids(room) == ["bunny-hill-checkpoint-q1", "bunny-hill-checkpoint-reply"]
-    assert room.next.disabled is True and room.previous.disabled is False
-    room.picker.value = SECOND
-    assert room.current.id == SECOND
-
-
-def test_room_checkpoint_shows_both_exercises(room: PracticeRoom) -> None:
-    room.show(CHECKPOINT)
-    assert len(room.exercises) == 2
-    choice, reply = room.exercises
-    assert isinstance(choice, ChoiceExercise) and isinstance(reply, ReplyExercise)
-    assert room.body.children == (choice, reply)
-    assert rubric_ids(room) == ["bunny-hill-checkpoint-q1", "bunny-hill-checkpoint-reply"]
-
-
-def test_room_show_unknown_id_keeps_current_and_escapes_notice(room: PracticeRoom) -> None:
-    room.next.click()
-    widgets = room.exercises
-    assert room.show('bunny-hill/<b>bold</b>"onload=x') is False
-    assert room.current.id == SECOND
-    assert room.exercises is widgets and room.body.children == tuple(widgets)
-    assert "&lt;b&gt;bold&lt;/b&gt;&quot;onload=x" in room.notice.value
-    assert "<b>bold" not in room.notice.value and '"onload' not in room.notice.value
-    assert "There is no exercise called" in room.notice.value
-    # A long id is cut short in the notice.
-    assert room.show("y" * 5000) is False
-    assert "y" * 200 in room.notice.value and "y" * 201 not in room.notice.value
-    # A successful switch clears the notice.
-    assert room.show(FIRST) is True
-    assert room.notice.value == ""
-
-
-def test_room_on_open_callbacks(room: PracticeRoom, catalogue: Catalogue) -> None:
-    opened: list[LiveExercise] = []
-    room.on_open.append(opened.append)
-    room.next.click()
-    room.picker.value = CHECKPOINT
-    room.show("bunny-hill/unknown")
-    room.previous.click()
-    assert opened == [catalogue.get(SECOND), catalogue.get(CHECKPOINT), catalogue.get(SECOND)]
-    assert all(isinstance(e, LiveExercise) for e in opened)
-
-
-def test_room_checking_a_reply_updates_progress_and_download(
-    room: PracticeRoom, mirror: Path, catalogue: Catalogue
-) -> None:
-    assert "will be saved in this browser" in room.progress.value
-    assert room.download.value == ""
-    reply = room.exercises[0]
-    assert isinstance(reply, ReplyExercise)
-    answer = "Thanks for asking! <b>Lessons</b> start at 9, see you on the slope 🎿"
-    reply.text.value = answer
-    reply.check_button.click()
-    assert "Saved in this browser: 1 attempt at 1 exercise," in room.progress.value
-    assert "data:application/json;charset=utf-8;base64," in room.download.value
-    (saved,) = parse_export(decoded_download(room.download.value))
-    assert (saved.exercise, saved.answer, saved.learner) == (
-        "bunny-hill-first-reply",
-        answer,
-        "Ana",
-    )
-    assert parse_export(mirror.read_text(encoding="utf-8")) == [saved]
-
-    # A second attempt on another page of the same room.
-    room.picker.value = SECOND
-    choice = room.exercises[0]
-    assert isinstance(choice, ChoiceExercise)
-    choice.choose(choice.rubric.options[0].id)
-    choice.check_button.click()
-    assert "2 attempts at 2 exercises" in room.progress.value
-    assert len(parse_export(decoded_download(room.download.value))) == 2
-
-    # A reload: a new store and room on the same mirror remember both attempts.
-    again = PracticeRoom(catalogue, FIRST, store=MirroredStore(mirror), learner="Ana")
-    assert "2 attempts at 2 exercises" in again.progress.value
-    assert "1 attempt" in again.exercises[0].attempts.value
-
-
-def test_room_shows_a_restore_problem(catalogue: Catalogue, mirror: Path) -> None:
-    mirror.parent.mkdir(parents=True)
-    mirror.write_text("<not json>", encoding="utf-8")
-    room = PracticeRoom(catalogue, FIRST, store=MirroredStore(mirror))
-    assert "Earlier progress could not be read back" in room.progress.value
-    assert "progress.json.damaged" in room.progress.value
-    assert "<not json>" not in room.progress.value
-
-
-def test_room_rubric_that_fails_to_load_keeps_the_current_page(
-    lite_site: Path, store: MirroredStore
-) -> None:
-    document = {"format": CATALOGUE_FORMAT, "exercises": entries()}
-    document["exercises"][1]["rubrics"] = ["bunny-hill/missing.json"]
-    room = PracticeRoom(
-        Catalogue.load(write_json(lite_site / "catalogue.json", document)), FIRST, store=store
-    )
-    with pytest.raises(RubricError, match=r"missing\.json"):
-        room.show(SECOND)
-    assert rubric_ids(room) == ["bunny-hill-first-reply"], "the old page is still on screen"
-    assert room.current.id == FIRST
-
-
-# -- channel ---------------------------------------------------------------------------------
-
-
-def open_msg(exercise: object = SECOND, session: str = "s1", **extra: object) -> str:
-    return json.dumps({"type": "open", "exercise": exercise, "session": session, **extra})
-
-
-def test_message_with_matching_session_switches(room: PracticeRoom) -> None:
-    assert handle_message(room, open_msg(SECOND, "s1"), session="s1") is True
-    assert room.current.id == SECOND
-    assert rubric_ids(room) == ["bunny-hill-outsource-or-learn"]
-    # No session on either side is a match too (a page opened without one).
-    assert handle_message(room, json.dumps({"type": "open", "exercise": FIRST})) is True
-    assert room.current.id == FIRST
-
-
-IGNORED_MESSAGES = [
-    pytest.param(open_msg(SECOND, "other-tab"), id="wrong-session"),
-    pytest.param(open_msg(SECOND, ""), id="missing-session-when-expected"),
-    pytest.param('{"type": "open", "exercise": ', id="not-json"),
-    pytest.param(open_msg(SECOND).encode("utf-8"), id="bytes"),
-    pytest.param(json.loads(open_msg(SECOND)), id="dict"),
-    pytest.param(None, id="none"),
-    pytest.param(open_msg(SECOND, pad="x" * MAX_MESSAGE_CHARS), id="oversized"),
-    pytest.param(open_msg(SECOND, type="close"), id="wrong-type"),
-    pytest.param(json.dumps({"type": "open", "session": "s1"}), id="missing-exercise"),
-    pytest.param(open_msg(7), id="exercise-int"),
-    pytest.param(open_msg([SECOND]), id="exercise-list"),
-    pytest.param(json.dumps([{"type": "open", "exercise": SECOND}]), id="json-list"),
-    pytest.param(open_msg("bunny-hill/unknown"), id="unknown-exercise"),
-]
-
-
-@pytest.mark.parametrize("data", IGNORED_MESSAGES)
-def test_malformed_or_foreign_messages_are_ignored(room: PracticeRoom, data: object) -> None:
-    widgets = room.exercises
-    assert handle_message(room, data, session="s1") is False
-    assert room.current.id == FIRST
-    assert room.exercises is widgets
-    assert room.body.children == tuple(widgets)
-
-
-def test_oversized_limit_is_exact(room: PracticeRoom) -> None:
-    base = open_msg(SECOND, pad="")
-    fits = open_msg(SECOND, pad="x" * (MAX_MESSAGE_CHARS - len(base)))
-    assert len(fits) == MAX_MESSAGE_CHARS
-    assert handle_message(room, fits, session="s1") is True
-    assert room.current.id == SECOND
-
-
-def test_message_for_the_current_exercise_does_not_rebuild(room: PracticeRoom) -> None:
-    widgets = room.exercises
-    reply = widgets[0]
-    reply.text.value = "half-typed answer"
-    opened: list[LiveExercise] = []
-    room.on_open.append(opened.append)
-    assert handle_message(room, open_msg(FIRST), session="s1") is True
-    assert room.exercises is widgets and room.exercises[0] is reply
-    assert room.body.children == (reply,)
-    assert reply.text.value == "half-typed answer"
-    assert opened == []
-
-
-def test_connect_outside_the_browser_does_nothing(room: PracticeRoom) -> None:
-    assert connect(room, "s1") is False
-    assert room.on_open == []
-    assert not hasattr(room, "_channel")
-
-
-def test_opened_message_round_trips(catalogue: Catalogue) -> None:
-    exercise = catalogue.get(SECOND)
-    assert exercise is not None
-    message = json.loads(opened_message(exercise, session="tab-7 ✓"))
-    assert message == {
-        "type": "opened",
-        "exercise": SECOND,
-        "title": "Outsource <or> learn & grow",
-        "session": "tab-7 ✓",
-    }
-    assert json.loads(opened_message(exercise))["session"] == ""
-
-
-class FakeBroadcastChannel:
-    """Stands in for the browser's BroadcastChannel (as Pyodide's ``js`` module exposes it)."""
-
-    opened: ClassVar[list[FakeBroadcastChannel]] = []
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.posted: list[str] = []
-        self.onmessage: Callable[[Any], None] | None = None
-
-    @classmethod
-    def new(cls, name: str) -> FakeBroadcastChannel:
-        channel = cls(name)
-        cls.opened.append(channel)
-        return channel
-
-    def postMessage(self, data: str) -> None:  # the browser's name
-        self.posted.append(data)
-
-    def receive(self, data: object) -> None:
-        assert self.onmessage is not None
-        self.onmessage(types.SimpleNamespace(data=data))
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> type[FakeBroadcastChannel]:
-    """Pretend to be Pyodide: ``sys.platform``, ``js.BroadcastChannel`` and ``create_proxy``."""
-    js = types.ModuleType("js")
-    js.BroadcastChannel = FakeBroadcastChannel  # type: ignore[attr-defined]
-    pyodide = types.ModuleType("pyodide")
-    ffi = types.ModuleType("pyodide.ffi")
-    ffi.create_proxy = lambda func: func  # type: ignore[attr-defined]
-    pyodide.ffi = ffi  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "js", js)
-    monkeypatch.setitem(sys.modules, "pyodide", pyodide)
-    monkeypatch.setitem(sys.modules, "pyodide.ffi", ffi)
-    monkeypatch.setattr(sys, "platform", "emscripten")
-    monkeypatch.setattr(FakeBroadcastChannel, "opened", [])
-    return FakeBroadcastChannel
-
-
-def test_start_in_the_browser_listens_and_answers(
-    browser: type[FakeBroadcastChannel], catalogue_path: Path, tmp_path: Path
-) -> None:
-    room = skischool.live.start(
-        FIRST, catalogue=catalogue_path, progress=tmp_path / "p.json", session="tab-1"
-    )
-    (channel,) = browser.opened
-    assert channel.name == CHANNEL_NAME
-    assert room._channel is channel
-    assert [json.loads(m) for m in channel.posted] == [
-        {"type": "opened", "exercise": FIRST, "title": "Your first reply", "session": "tab-1"}
-    ]
-    channel.receive(open_msg(SECOND, "tab-2"))  # another tab's page: not ours
-    assert room.current.id == FIRST and len(channel.posted) == 1
-    channel.receive(open_msg(SECOND, "tab-1"))
-    assert room.current.id == SECOND
-    assert json.loads(channel.posted[-1])["exercise"] == SECOND
-    room.next.click()  # a switch inside the room is told to the page as well
-    assert json.loads(channel.posted[-1]) == json.loads(opened_message(room.current, "tab-1"))
-    assert len(channel.posted) == 3
-
-
-def test_browser_message_that_fails_shows_a_notice(
-    browser: type[FakeBroadcastChannel], lite_site: Path, store: MirroredStore
-) -> None:
-    document = {"format": CATALOGUE_FORMAT, "exercises": entries()}
-    document["exercises"][2]["rubrics"] = ["bunny-hill/missing.json"]
-    room = PracticeRoom(
-        Catalogue.load(write_json(lite_site / "catalogue.json", document)), FIRST, store=store
-    )
-    assert connect(room, "s") is True
-    (channel,) = browser.opened
-    channel.receive(open_msg(CHECKPOINT, "s"))  # must not raise into the event loop
-    assert room.notice.value.startswith("<p>Could not switch exercise (")
-    assert rubric_ids(room) == ["bunny-hill-first-reply"]
-
-
-# -- start -----------------------------------------------------------------------------------
-
-
-def test_start_opens_the_room_at_the_exercise(catalogue_path: Path, tmp_path: Path) -> None:
-    progress = tmp_path / "drive" / "progress.json"
-    room = skischool.live.start(
-        CHECKPOINT, catalogue=catalogue_path, progress=progress, learner="Bo", session="s9"
-    )
-    assert isinstance(room, PracticeRoom)
-    assert room.current.id == CHECKPOINT
-    assert rubric_ids(room) == ["bunny-hill-checkpoint-q1", "bunny-hill-checkpoint-reply"]
-    assert isinstance(room.store, MirroredStore) and room.store.mirror == progress
-    assert room.learner == "Bo"
-    reply = room.exercises[1]
-    reply.text.value = "We got that wrong, and we are sorry."
-    reply.check_button.click()
-    (saved,) = parse_export(progress.read_text(encoding="utf-8"))
-    assert (saved.exercise, saved.learner) == ("bunny-hill-checkpoint-reply", "Bo")
-
-    # An unknown id (from a URL) opens the first page; string paths work too.
-    other = skischool.live.start("nope/nope", catalogue=str(catalogue_path), progress=str(progress))
-    assert other.current.id == FIRST
-    assert "1 attempt at 1 exercise" in other.progress.value
-
-
-def test_start_with_a_missing_catalogue_names_it(tmp_path: Path) -> None:
-    path = tmp_path / "exercises" / "catalogue.json"
-    with pytest.raises(CatalogueError, match=re.escape(str(path))):
-        skischool.live.start(FIRST, catalogue=path, progress=tmp_path / "p.json")
-
-
-# -- two tabs, one mirror ----------------------------------------------------------------------
-
-
 def test_two_tabs_saving_the_same_mirror_lose_nothing(mirror: Path) -> None:
     """A notebook tab and the room (or two rooms) each have their own Python and store."""
     first, second = MirroredStore(mirror), MirroredStore(mirror)
@@ -843,3 +263,39 @@ def test_browser_store_is_shared_by_every_exercise(tmp_path: Path) -> None:
     assert saved.answer == "Please DM us"
     again = skischool.live.exercise(rubric, progress=progress)
     assert again.recorder.count == 1  # a second widget for the same rubric sees the attempt
+
+
+# -- one name for the feature ------------------------------------------------------------------
+
+#: Names the feature had before it was called "live exercise(s)" everywhere.
+OLD_NAMES = re.compile(
+    r"practi[cs]e[ -]room|practise[ -_]live|practise\.(html|js|css)|build_lite|build-lite"
+    r"|_build/html/lite|\.cache/lite|\blite/",
+    re.IGNORECASE,
+)
+NAMED_FILES = ("*.md", "*.py", "*.sh", "*.js", "*.css", "*.yml", "*.yaml", "*.json", "*.txt")
+NAMED_FOLDERS = ("book", "lessons", "exercises", "src", "scripts", "tests", "live", "benchmarks")
+
+
+def test_the_feature_goes_by_one_name_everywhere() -> None:
+    """Code, files, page text and tests say "live"; never "practice room", "lite" or the rest."""
+    root = EXERCISES.parent
+    files = [root / n for n in ("README.md", "CONTRIBUTING.md", "Makefile", "_config.yml")]
+    for folder in NAMED_FOLDERS:
+        for pattern in NAMED_FILES:
+            files += [
+                p
+                for p in (root / folder).rglob(pattern)
+                if "_vendor" not in p.parts and not any(s.endswith(".egg-info") for s in p.parts)
+            ]
+    found = []
+    for path in files:
+        if path == Path(__file__) or not path.is_file():
+            continue
+        for n, line in enumerate(
+            path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+        ):
+            if OLD_NAMES.search(line):
+                found.append(f"{path.relative_to(root)}:{n}: {line.strip()[:100]}")
+    assert not found, "old names for live exercises:\n" + "\n".join(found)
+    assert not (root / "lite").exists(), "lite/ was renamed live/"

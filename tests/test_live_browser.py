@@ -1,14 +1,12 @@
-"""End to end, in real offline Chromium: the book's pages, and live exercises in the practice room.
+"""End to end, in real offline Chromium: live exercises on the book's own pages.
 
 The built site (the shared ``book_build`` fixture, the same ``scripts/build.sh`` a person runs)
 is served on 127.0.0.1. Chromium cannot resolve any other host, and every request to one is
 recorded and fails the test (``tests/browser.py``).
 
-The live tests share one practice room, as a learner would: the book's reply-exercise page is
-opened, its "Practise live" button clicked, and the room that opens (Python starting in the
-browser) is used for the reply checks, then switched to a choice exercise from another page's
-button, then reloaded. Expected feedback is computed by the same engine in CPython from the same
-rubric, so the browser must agree with it. Screenshots of every step go to
+A learner's path, as they would take it: open an exercise page, write while Python starts in
+the page's Web Worker, then check by keyboard alone. Expected feedback is computed by the same
+engine in CPython from the same rubric, so the browser must agree with it. Screenshots go to
 ``test-artifacts/live/``; look at them.
 
 Speed targets live in ``benchmarks/bench_live.py``. The bounds here only catch a hang.
@@ -20,6 +18,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ import pytest
 
 from skischool import load_rubric
 from skischool.model import ChoiceRubric, ReplyRubric
+from skischool.progress import parse_export
 
 from .browser import Watch, browser_context, close_quietly, new_context, serve
 from .conftest import ROOT
@@ -36,128 +36,39 @@ from .test_book import pages
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts" / "live"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 REPLY_PAGE = "exercises/bunny-hill/01-first-reply"
 CHOICE_PAGE = "exercises/bunny-hill/04-outsource-or-learn"
-#: Python must start within this, or the room is broken (the target, 30 s, is a benchmark).
-START_TIMEOUT_MS = 150_000
-#: A checked 1 MB reply must show its result within this. The engine checks 1 MB in about
-#: 0.7 s in CPython and Pyodide runs it a few times slower; the text also crosses from the page
-#: to Python and back. 20 s leaves room for a loaded 2-core CI machine while still failing on a
-#: hang or on anything quadratic, which would take minutes.
+CHECKPOINT_PAGE = "exercises/bunny-hill/checkpoint"
+#: Python must be ready within this, or something is broken (the target, 5 s, is a benchmark).
+READY_TIMEOUT_MS = 90_000
+#: A checked 1 MB reply must show its result within this: catches a hang or anything quadratic.
 MEGABYTE_BOUND_S = 20.0
 #: The page itself must keep answering while Python works (Python runs in a Web Worker).
 RESPONSIVE_BOUND_S = 1.0
-XSS = '<img src=x onerror="window.top.__xss=1;alert(1)">'
-
-# Console errors that are known and harmless. Each entry: (pattern, why it is harmless).
-ALLOWED_CONSOLE_ERRORS: list[tuple[str, str]] = [
-    # JupyterLite asks its contents API for an index (all.json) of every folder Python looks in,
-    # and the drive of a static site has none for most of them; JupyterLite logs "don't worry,
-    # nothing's broken" for each. The resource 404 itself shows up as a console error.
-    (r"Failed to load resource: the server responded with a status of 404", "drive index"),
-]
-# 404s that are expected for the same reason (paths under the JupyterLite drive API).
-ALLOWED_404 = re.compile(r"/lite/api/contents/.*/all\.json$|/lite/api/contents/all\.json$")
+XSS = '<img src=x onerror="window.__xss=1;alert(1)">'
+ALLOWED_404 = re.compile(r"/live/api/contents/(.*/)?all\.json$")
+READY = "section.ss-live[data-ss-ready]"
 
 
-def unexpected_console_errors(watch: Watch) -> list[str]:
-    return [
-        e
-        for e in watch.console_errors
-        if not any(re.search(pattern, e) for pattern, _why in ALLOWED_CONSOLE_ERRORS)
-    ]
+def shot(page: Any, name: str, full: bool = False) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full)
+    return path
 
 
 def unexpected_404s(watch: Watch) -> list[str]:
     return [f for f in watch.failed if not ALLOWED_404.search(f)]
 
 
-def shot(page: Any, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
-    return path
-
-
-# --- every page of the book -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    with serve(site) as url:
-        yield url
-
-
-def test_every_book_page_loads_offline_without_console_errors(site: Path, base_url: str) -> None:
-    book_pages = [p.relative_to(site).as_posix() for p in pages(site)]
-    book_pages = [p for p in book_pages if not p.startswith("lite/")]  # the room: tests below
-    assert len(book_pages) > 50
-    with browser_context() as (context, watch):
-        page = context.new_page()
-        for rel in book_pages:
-            page.goto(base_url + rel, wait_until="load")
-            if rel.startswith("exercises/"):  # widgets render after load, from embedded state
-                page.wait_for_selector(".ss-exercise", timeout=15_000)
-        shot(page, "00-last-book-page")
-    assert watch.outside == [], f"requests outside 127.0.0.1: {watch.outside[:10]}"
-    assert unexpected_console_errors(watch) == []
-    assert watch.page_errors == []
-    assert unexpected_404s(watch) == []
-
-
-# --- the practice room ------------------------------------------------------------------------
-
-
-@dataclass
-class Live:
-    context: Any
-    watch: Watch
-    book: Any  # the book tab
-    room: Any  # the practice-room tab
-    base_url: str
-    cold_start_s: float
-    loading_text: str
-
-    @property
-    def frame(self) -> Any:
-        return self.room.frame_locator("#room")
-
-
-@pytest.fixture(scope="module")
-def live(base_url: str) -> Iterator[Live]:
-    with browser_context() as (context, watch):
-        book = context.new_page()
-        book.goto(f"{base_url}{REPLY_PAGE}.html", wait_until="load")
-        shot(book, "01-book-exercise-page")
-        start = time.monotonic()
-        with book.expect_popup() as popup:
-            book.click("a.ss-practise-live")
-        room = popup.value
-        room.wait_for_selector("#loading-title", timeout=30_000)
-        room.wait_for_timeout(4_000)
-        loading_text = room.inner_text("#loading")
-        shot(room, "02-starting-python")
-        room.wait_for_selector("body[data-live=ready]", timeout=START_TIMEOUT_MS)
-        cold = time.monotonic() - start
-        shot(room, "03-room-ready")
-        yield Live(context, watch, book, room, base_url, cold, loading_text)
-
-
-def reply_widget(live: Live) -> Any:
-    return live.frame.locator(".ss-room .ss-exercise").first
-
-
-def check_reply(live: Live, text: str, timeout_ms: int = 30_000) -> str:
-    """Type (paste) a reply, press Check, and return the feedback once it has changed."""
-    widget = reply_widget(live)
-    box = widget.locator("textarea")
-    before = widget.locator(".ss-attempts").inner_text()
-    box.fill(text)
-    widget.locator("button", has_text="Check").click()
-    live.frame.locator(".ss-room .ss-attempts").filter(has_not_text=before).first.wait_for(
-        timeout=timeout_ms
+def all_ready(page: Any) -> None:
+    """Wait until every live exercise on the page has Python behind it."""
+    page.wait_for_function(
+        "() => { const all = document.querySelectorAll('section.ss-live');"
+        " return all.length > 0 && [...all].every(s => s.dataset.ssReady === 'true'); }",
+        timeout=READY_TIMEOUT_MS,
     )
-    return widget.inner_text()
 
 
 def reply_rubric() -> ReplyRubric:
@@ -166,180 +77,496 @@ def reply_rubric() -> ReplyRubric:
     return rubric
 
 
-def test_practise_live_opens_the_exercise_after_showing_progress(live: Live) -> None:
-    assert "Starting Python in your browser" in live.loading_text
-    assert re.search(r"\d+ s", live.loading_text), live.loading_text
-    assert live.room.url.endswith("#bunny-hill/01-first-reply")
-    title = reply_rubric().title
-    live.frame.locator(".ss-room h2", has_text="Your first reply").wait_for(timeout=5_000)
-    assert live.frame.locator(".ss-room textarea").count() == 1
-    assert title in live.frame.locator(".ss-room").inner_text()
-    assert live.room.locator("#loading").is_hidden()
-    print(f"\ncold start (click to exercise ready): {live.cold_start_s:.1f} s")
-
-
-def test_poor_reply_shows_its_specific_findings(live: Live) -> None:
-    text = "Please DM us."
-    expected = reply_rubric().check(text)
-    assert not expected.passed
-    feedback = check_reply(live, text)
-    shot(live.room, "04-poor-reply")
-    assert expected.summary in feedback  # "N of M criteria met", as the engine says in CPython
-    assert expected.findings
-    flat = " ".join(feedback.split())
-    for finding in expected.findings:  # the same specific findings the engine gives in CPython
-        assert " ".join(finding.message.split()) in flat, finding.message
-    assert "DM" in feedback  # the learner's own words are quoted back
-
-
-def test_good_reply_passes(live: Live) -> None:
-    rubric = reply_rubric()
-    good = next(e.text for e in rubric.examples if e.expect == "pass")
-    expected = rubric.check(good)
-    assert expected.passed
-    feedback = check_reply(live, good)
-    shot(live.room, "05-good-reply")
-    assert expected.summary in feedback
-
-
-def test_pasted_html_is_judged_as_text_and_never_runs(live: Live) -> None:
-    text = f"Please DM us {XSS} we are open Sundays 9 to 2"
-    feedback = check_reply(live, text)
-    shot(live.room, "06-pasted-html")
-    # judged like any reply: the learner's own words are quoted back in the findings
-    assert "“Please DM us”" in feedback or "Please DM us" in feedback
-    # and the markup stayed text: no element was made from it, its handler never ran
-    assert live.frame.locator(".ss-room textarea").first.input_value() == text
-    assert live.frame.locator('img[src="x"]').count() == 0
-    assert live.room.evaluate("() => window.__xss === undefined")
-    assert live.watch.dialogs == []
-
-
-def test_a_megabyte_paste_gets_a_result_without_freezing_the_page(live: Live) -> None:
-    text = ("We hear you, and we are sorry. " * 40_000)[:1_000_000]
-    widget = reply_widget(live)
-    before = widget.locator(".ss-attempts").inner_text()
-    widget.locator("textarea").fill(text)
-    start = time.monotonic()
-    widget.locator("button", has_text="Check").click()
-    slowest_ping = 0.0
-    done = live.frame.locator(".ss-room .ss-attempts").filter(has_not_text=before).first
-    while not done.count():
-        assert time.monotonic() - start < MEGABYTE_BOUND_S, "no result for 1 MB within the bound"
-        t = time.monotonic()
-        assert live.room.evaluate("() => 1 + 1") == 2
-        slowest_ping = max(slowest_ping, time.monotonic() - t)
-        live.room.wait_for_timeout(100)
-    elapsed = time.monotonic() - start
-    shot(live.room, "07-megabyte")
-    feedback = widget.inner_text()
-    assert "criteria met" in feedback
-    assert slowest_ping < RESPONSIVE_BOUND_S, f"the page froze for {slowest_ping:.1f} s"
-    print(f"\n1 MB reply: result in {elapsed:.1f} s; slowest page response {slowest_ping:.2f} s")
-
-
 def choice_rubric() -> ChoiceRubric:
     rubric = load_rubric(ROOT / f"{CHOICE_PAGE}.yaml")
     assert isinstance(rubric, ChoiceRubric) and not rubric.multiple
     return rubric
 
 
-def test_choice_exercise_opened_from_another_page_gives_the_right_feedback(live: Live) -> None:
-    rubric = choice_rubric()
-    live.book.goto(f"{live.base_url}{CHOICE_PAGE}.html", wait_until="load")
+def attempts_of(page: Any, exercise: str) -> int:
+    return int(
+        page.evaluate(
+            "(ex) => skischoolLive.store.all().filter(a => a.exercise === ex).length", exercise
+        )
+    )
+
+
+def tab_to(page: Any, selector: str, limit: int = 400) -> None:
+    """Press Tab until ``selector`` has focus: proves it is reachable by keyboard alone."""
+    for _ in range(limit):
+        if page.evaluate(
+            "(s) => document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} was not reached after {limit} presses of Tab")
+
+
+def axe_serious(page: Any, selector: str = "body") -> list[str]:
+    """axe-core's serious and critical violations (WCAG 2.2 A/AA) inside ``selector``."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async (sel) => {
+          const r = await axe.run(sel, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+          return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+        }""",
+        selector,
+    )
+    return list(result)
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
+
+
+def test_every_page_loads_offline_and_every_exercise_comes_alive(site: Path, base_url: str) -> None:
+    """All book pages, offline, without errors; every exercise page gets a working Check."""
+    book_pages = [
+        p.relative_to(site).as_posix()
+        for p in pages(site)
+        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")  # redirects move on
+    ]
+    book_pages = [p for p in book_pages if not p.startswith("live/")]
+    assert len(book_pages) > 50
+    alive = 0
+    with browser_context() as (context, watch):
+        page = context.new_page()
+        for rel in book_pages:
+            page.goto(base_url + rel, wait_until="load")
+            if rel.startswith("exercises/") and page.locator("section.ss-live").count():
+                all_ready(page)
+                assert page.locator("button.ss-check:disabled").count() == 0, rel
+                alive += 1
+    assert alive >= 25, f"only {alive} exercise pages came alive"
+    assert watch.outside == [], f"requests outside 127.0.0.1: {watch.outside[:10]}"
+    assert watch.console_errors == []
+    assert watch.page_errors == []
+    assert unexpected_404s(watch) == []
+
+
+# --- one learner, one exercise page -----------------------------------------------------------
+
+
+@dataclass
+class Live:
+    context: Any
+    watch: Watch
+    page: Any
+    base_url: str
+    draft: str  # typed before Python was ready
+    state_before: str  # the line under Check before Python was ready
+    disabled_before: bool
+
+
+@pytest.fixture(scope="module")
+def live(base_url: str) -> Iterator[Live]:
+    with browser_context() as (context, watch):
+        page = context.new_page()
+        page.goto(f"{base_url}{REPLY_PAGE}.html", wait_until="domcontentloaded")
+        box = page.locator("textarea.ss-text")
+        draft = "Hi Sam, draft written while Python starts"
+        box.fill(draft)  # before Python is ready: the box already takes a draft
+        disabled = page.locator("button.ss-check").is_disabled()
+        state = page.locator(".ss-state-text").inner_text()
+        shot(page, "01-before-python")
+        all_ready(page)
+        shot(page, "02-ready")
+        yield Live(context, watch, page, base_url, draft, state, disabled)
+
+
+def test_before_python_is_ready_check_says_why_and_the_draft_is_kept(live: Live) -> None:
+    assert live.disabled_before, "Check was enabled before Python was ready"
+    assert re.search(r"Python|Starting|Loading", live.state_before), live.state_before
+    box = live.page.locator("textarea.ss-text")
+    assert box.input_value() == live.draft
+    assert live.page.locator("button.ss-check").is_enabled()
+    assert "ready" in live.page.locator(".ss-state-text").inner_text()
+
+
+def test_python_was_restored_from_the_builds_snapshot(live: Live) -> None:
+    timings = live.page.evaluate("() => skischoolLive.state.timings")
+    assert timings.get("snapshot") is True, timings
+
+
+def test_a_broken_snapshot_means_an_ordinary_start_not_a_dead_exercise(live: Live) -> None:
+    """Pyodide's snapshot API is experimental: the worker must survive a snapshot it cannot use."""
+    with another_context(live) as (ctx, watch):
+        ctx.route(
+            re.compile(r".*/live/python-[0-9a-f]+\.snapshot\.gz$"),
+            lambda route: route.fulfill(status=200, body=b"this is not a snapshot"),
+        )
+        page = ctx.new_page()
+        page.goto(f"{live.base_url}{REPLY_PAGE}.html")
+        all_ready(page)
+        timings = page.evaluate("() => skischoolLive.state.timings")
+        assert not timings.get("snapshot"), timings
+        page.locator("textarea.ss-text").fill("Please DM us.")
+        page.locator("button.ss-check").click()
+        page.locator(
+            ".ss-announce", has_text=reply_rubric().check("Please DM us.").summary
+        ).wait_for()
+    assert watch.page_errors == []
+
+
+def test_the_reply_box_has_a_label_and_the_feedback_a_live_region(live: Live) -> None:
+    box = live.page.locator("textarea.ss-text")
+    label = live.page.locator(f'label[for="{box.get_attribute("id")}"]')
+    assert label.inner_text().strip() == "Your reply"
+    assert live.page.get_by_label("Your reply").count() == 1
+    region = live.page.locator(".ss-live .ss-announce")
+    assert region.get_attribute("aria-live") == "polite"
+    assert live.page.locator(".ss-count[aria-live]").count() == 0, "the counter must stay quiet"
+
+
+def test_a_multi_line_reply_by_keyboard_alone(live: Live) -> None:
+    """Tab to the box, type with Enter for new lines, Tab to Check, press Enter, read."""
+    page = live.page
+    rubric = reply_rubric()
+    page.locator("textarea.ss-text").fill("")
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    tab_to(page, "textarea.ss-text")
+    lines = ["Hi Dana,", "", "Welcome to the group! Ask anything here, we are glad you came."]
+    for i, line in enumerate(lines):
+        if i:
+            page.keyboard.press("Enter")
+        page.keyboard.type(line)
+    text = "\n".join(lines)
+    assert page.locator("textarea.ss-text").input_value() == text, "Enter must make a new line"
+    before = attempts_of(page, rubric.id)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('button.ss-check')")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "([ex, n]) => skischoolLive.store.all().filter(a => a.exercise === ex).length > n",
+        arg=[rubric.id, before],
+    )
+    page.locator(".ss-feedback .ss-result").wait_for()
+    expected = rubric.check(text)
+    announced = page.locator(".ss-announce").inner_text()
+    assert expected.summary in announced, announced  # the same verdict as CPython's engine
+    assert ("Pass" if expected.passed else "Not yet") in announced
+    assert page.evaluate("() => document.activeElement.classList.contains('ss-feedback')"), (
+        "focus must move to the verdict after Check"
+    )
+    assert expected.summary in page.locator(".ss-feedback").inner_text()
+    saved = page.evaluate(
+        "(ex) => skischoolLive.store.all().filter(a => a.exercise === ex).pop().answer", rubric.id
+    )
+    assert saved == text, "the saved attempt must keep the line breaks"
+    shot(page, "03-keyboard-reply")
+
+
+def test_space_presses_buttons_and_ctrl_enter_checks(live: Live) -> None:
+    page = live.page
+    rubric = reply_rubric()
+    before = attempts_of(page, rubric.id)
+    page.locator("textarea.ss-text").focus()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "([ex, n]) => skischoolLive.store.all().filter(a => a.exercise === ex).length > n",
+        arg=[rubric.id, before],
+    )
+    model = page.locator("button.ss-show-model")
+    assert model.is_visible(), "after an attempt, the model reply is offered"
+    model.focus()
+    page.keyboard.press(" ")
+    page.locator(".ss-model .ss-model-text").wait_for()
+    assert rubric.model_reply.split()[0] in page.locator(".ss-model").inner_text()
+
+
+def test_poor_reply_quotes_the_learner_and_its_lesson_link_opens_the_lesson(live: Live) -> None:
+    page = live.page
+    rubric = reply_rubric()
+    text = "Please DM us."
+    expected = rubric.check(text)
+    assert not expected.passed and expected.findings
+    page.locator("textarea.ss-text").fill(text)
+    page.locator("button.ss-check").click()
+    page.locator(".ss-announce", has_text=expected.summary).wait_for()
+    feedback = " ".join(page.locator(".ss-feedback").inner_text().split())
+    for finding in expected.findings:
+        assert " ".join(finding.message.split()) in feedback, finding.message
+    assert "DM" in feedback
+    shot(page, "04-poor-reply", full=True)
+    link = page.locator(".ss-feedback a", has_text="Revisit the lesson").first
+    assert link.count(), "a failed attempt links to its lesson"
+    href = link.get_attribute("href") or ""
+    assert href.endswith(".html") and "lessons/" in href, href
+    with page.expect_navigation() as nav:
+        link.click()
+    response = nav.value
+    assert response is not None and response.ok, response
+    assert "/lessons/" in page.url and page.url.endswith(".html")
+    assert page.locator("main h1").count() >= 1
+    page.go_back()
+    all_ready(page)
+
+
+def test_pasted_html_is_judged_as_text_and_never_runs(live: Live) -> None:
+    page = live.page
+    text = f"Please DM us {XSS} we are open Sundays 9 to 2"
+    page.locator("textarea.ss-text").fill(text)
+    page.locator("button.ss-check").click()
+    page.locator(".ss-feedback .ss-result").wait_for()
+    page.wait_for_timeout(300)
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.evaluate("() => window.__xss === undefined")
+    assert live.watch.dialogs == []
+
+
+def test_a_megabyte_paste_gets_a_result_without_freezing_the_page(live: Live) -> None:
+    page = live.page
+    rubric = reply_rubric()
+    text = ("We hear you, and we are sorry. " * 40_000)[:1_000_000]
+    page.locator("textarea.ss-text").fill(text)
+    before = attempts_of(page, rubric.id)
     start = time.monotonic()
-    live.book.click("a.ss-practise-live")  # the same named tab: no reload, Python keeps running
-    exercise_id = CHOICE_PAGE.removeprefix("exercises/")
-    live.room.wait_for_selector(f'body[data-exercise="{exercise_id}"]', timeout=30_000)
-    live.frame.locator(".ss-room .ss-choice").wait_for(timeout=10_000)
-    warm = time.monotonic() - start
-    assert live.room.url.endswith("#" + exercise_id)
-    assert len(live.context.pages) == 2, "the second button must reuse the practice-room tab"
-    best = max(rubric.options, key=lambda o: o.score)
-    worst = min(rubric.options, key=lambda o: o.score)
-    choice = live.frame.locator(".ss-room .ss-choice")
-    for option, name in ((worst, "08-choice-wrong"), (best, "09-choice-right")):
-        expected = rubric.check([option.id])
-        before = choice.locator(".ss-attempts").inner_text()
-        choice.locator("label", has_text=option.text[:40]).click()
-        choice.locator("button", has_text="Check").click()
-        choice.locator(".ss-attempts").filter(has_not_text=before).wait_for(timeout=30_000)
-        shot(live.room, name)
-        feedback = " ".join(choice.inner_text().split())
-        assert " ".join(option.feedback.split())[:80] in feedback
-        assert expected.passed == (option is best)
-        assert expected.summary in feedback
-    print(f"\nwarm start (second exercise, same room): {warm:.2f} s")
+    page.locator("button.ss-check").click()
+    slowest = 0.0
+    while attempts_of(page, rubric.id) == before:
+        assert time.monotonic() - start < MEGABYTE_BOUND_S, "no result for 1 MB within the bound"
+        t = time.monotonic()
+        assert page.evaluate("() => 1 + 1") == 2
+        slowest = max(slowest, time.monotonic() - t)
+        page.wait_for_timeout(100)
+    assert "criteria met" in page.locator(".ss-announce").inner_text()
+    assert slowest < RESPONSIVE_BOUND_S, f"the page froze for {slowest:.1f} s"
+    page.locator("textarea.ss-text").fill("")
 
 
-def test_progress_survives_a_reload_and_downloads_as_a_file(live: Live, tmp_path: Path) -> None:
-    progress = live.frame.locator(".ss-room .ss-progress")
-    summary = progress.inner_text()
-    match = re.search(r"Saved in this browser: (\d+) attempts?", summary)
-    assert match, summary
-    saved = int(match.group(1))
-    assert saved >= 6  # the checks made by the tests above
-    with live.room.expect_download() as download_info:
-        live.frame.locator(".ss-room a.ss-download").click()
-    download = download_info.value
+def test_the_live_exercise_has_no_serious_accessibility_violations(live: Live) -> None:
+    assert AXE.is_file(), f"{AXE} missing: run npm ci (scripts/setup.sh does)"
+    assert axe_serious(live.page, "section.ss-live") == []
+    assert axe_serious(live.page) == []
+
+
+def test_progress_survives_a_reload_and_is_shared_by_pages(live: Live) -> None:
+    page = live.page
+    rubric = reply_rubric()
+    mine = attempts_of(page, rubric.id)
+    assert mine >= 3
+    page.reload()
+    all_ready(page)
+    assert page.locator(".ss-attempts").inner_text() == f"{mine} attempts"
+    page.goto(f"{live.base_url}{CHOICE_PAGE}.html")
+    all_ready(page)
+    panel = page.locator(".ss-progress-panel").inner_text()
+    assert f"{mine} attempts on 1 exercise so far" in panel, panel
+
+
+def test_a_choice_exercise_by_keyboard_alone(live: Live) -> None:
+    page = live.page
+    rubric = choice_rubric()
+    page.goto(f"{live.base_url}{CHOICE_PAGE}.html")
+    all_ready(page)
+    tab_to(page, ".ss-option input")
+    best = max(range(len(rubric.options)), key=lambda i: rubric.options[i].score)
+    for _ in range(best):
+        page.keyboard.press("ArrowDown")  # radios: arrows move and select
+    picked = page.evaluate("() => document.activeElement.value")
+    assert picked == rubric.options[best].id
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('button.ss-check')")
+    page.keyboard.press(" ")
+    expected = rubric.check([picked])
+    page.locator(".ss-announce", has_text=expected.summary).wait_for()
+    assert expected.passed
+    feedback = " ".join(page.locator(".ss-feedback").inner_text().split())
+    assert " ".join(rubric.options[best].feedback.split())[:60] in feedback
+    shot(page, "05-keyboard-choice")
+
+
+def test_start_again_clears_only_this_exercise(live: Live) -> None:
+    page = live.page
+    choice = choice_rubric()
+    assert attempts_of(page, choice.id) >= 1
+    others = page.evaluate(
+        "(ex) => skischoolLive.store.all().filter(a => a.exercise !== ex).length", choice.id
+    )
+    page.locator("button.ss-reset").click()
+    assert attempts_of(page, choice.id) == 0
+    assert page.locator(".ss-attempts").inner_text() == "No attempts yet"
+    assert "cleared" in page.locator(".ss-announce").inner_text()
+    still = page.evaluate(
+        "(ex) => skischoolLive.store.all().filter(a => a.exercise !== ex).length", choice.id
+    )
+    assert still == others
+
+
+def test_progress_downloads_as_an_engine_export_and_uploads_elsewhere(
+    live: Live, tmp_path: Path
+) -> None:
+    page = live.page
+    with page.expect_download() as info:
+        page.locator(".ss-progress-panel button", has_text="Download my progress").click()
+    download = info.value
     assert download.suggested_filename == "skischool-progress.json"
-    target = tmp_path / download.suggested_filename
+    target = tmp_path / "progress.json"
     download.save_as(target)
-    document = json.loads(target.read_text(encoding="utf-8"))
-    assert document["format"] == "skischool-progress"
-    assert len(document["attempts"]) == saved
-    exercises = {a["exercise"] for a in document["attempts"]}
-    assert {reply_rubric().id, choice_rubric().id} <= exercises
-    assert any(a["answer"].startswith("Please DM us") for a in document["attempts"])
+    attempts = parse_export(target.read_text(encoding="utf-8"))  # the engine's own reader
+    assert attempts and reply_rubric().id in {a.exercise for a in attempts}
+    assert any("\n" in a.answer for a in attempts)
 
-    live.room.reload()
-    live.room.wait_for_selector("body[data-live=ready]", timeout=START_TIMEOUT_MS)
-    shot(live.room, "10-after-reload")
-    after = live.frame.locator(".ss-room .ss-progress").inner_text()
-    assert f"Saved in this browser: {saved} attempts" in after
-    assert "attempts" in live.frame.locator(".ss-room .ss-exercise .ss-attempts").first.inner_text()
+    with another_context(live) as (context, watch):
+        other = context.new_page()
+        other.goto(f"{live.base_url}{CHOICE_PAGE}.html")
+        assert other.evaluate("() => skischoolLive.store.all().length") == 0
+        other.locator(".ss-progress-panel input[type=file]").set_input_files(str(target))
+        status = other.locator(".ss-panel-status")
+        status.wait_for()
+        other.wait_for_function("() => document.querySelector('.ss-panel-status').textContent")
+        assert f"{len(attempts)} attempts added" in status.inner_text()
+        assert other.evaluate("() => skischoolLive.store.all().length") == len(attempts)
+        other.locator(".ss-progress-panel input[type=file]").set_input_files(str(target))
+        other.wait_for_function(
+            "() => document.querySelector('.ss-panel-status').textContent.includes('already')"
+        )
+        assert other.evaluate("() => skischoolLive.store.all().length") == len(attempts)
+        bad = tmp_path / "bad.json"
+        bad.write_text('{"format": "something-else"}', encoding="utf-8")
+        other.locator(".ss-progress-panel input[type=file]").set_input_files(str(bad))
+        other.wait_for_function(
+            "() => document.querySelector('.ss-panel-status').textContent.includes('not loaded')"
+        )
+        assert other.evaluate("() => skischoolLive.store.all().length") == len(attempts)
+    assert watch.outside == []
 
 
-def test_the_practice_room_stayed_offline_and_error_free(live: Live) -> None:
+def test_two_tabs_checking_at_the_same_moment_lose_nothing(live: Live) -> None:
+    rubric = reply_rubric()
+    first = live.page
+    first.goto(f"{live.base_url}{REPLY_PAGE}.html")
+    second = live.context.new_page()
+    try:
+        second.goto(f"{live.base_url}{CHECKPOINT_PAGE}.html")
+        all_ready(first)
+        all_ready(second)
+        before = first.evaluate("() => skischoolLive.store.all().length")
+        first.locator("textarea.ss-text").fill("Tab one says welcome.")
+        second.locator("textarea.ss-text").first.fill("Tab two says welcome.")
+        # Both clicks are dispatched before either verdict comes back.
+        first.evaluate("() => document.querySelector('button.ss-check').click()")
+        second.evaluate(
+            "() => document.querySelector('section.ss-live[data-ss-kind=reply] button.ss-check').click()"
+        )
+        first.wait_for_function(
+            "(n) => skischoolLive.store.all().length >= n + 2", arg=before, timeout=30_000
+        )
+        answers = first.evaluate("() => skischoolLive.store.all().map(a => a.answer)")
+        assert "Tab one says welcome." in answers and "Tab two says welcome." in answers
+        assert first.evaluate("() => skischoolLive.store.all().length") == before + 2
+        # The other tab's count updates without a reload (the storage event).
+        first.wait_for_function(
+            "(n) => document.querySelector('.ss-progress-panel p').textContent.includes(n + ' attempts')",
+            arg=before + 2,
+        )
+    finally:
+        close_quietly("closing the second tab", second.close)
+    assert rubric.id
+
+
+def test_the_learner_session_stayed_offline_and_error_free(live: Live) -> None:
     assert live.watch.outside == [], f"requests outside 127.0.0.1: {live.watch.outside[:10]}"
-    assert unexpected_console_errors(live.watch) == []
+    assert live.watch.console_errors == []
     assert live.watch.page_errors == []
     assert unexpected_404s(live.watch) == []
     assert live.watch.dialogs == []
 
 
-def test_notebook_view_runs_the_exercise_and_shares_progress_with_the_room(live: Live) -> None:
-    """The room's "Open as a notebook" view: same engine, same progress file.
+# --- other surfaces ---------------------------------------------------------------------------
 
-    A new profile in the same browser, so the progress seen at the end is this test's alone.
-    """
+
+@contextmanager
+def another_context(live: Live, **options: Any) -> Iterator[tuple[Any, Watch]]:
+    """A new profile in the same browser (Playwright allows one running instance per thread)."""
+    context, watch = new_context(live.context.browser, **options)
+    try:
+        yield context, watch
+    finally:
+        close_quietly("closing a second context", context.close)
+
+
+def test_phone_width_nothing_overflows_and_dark_mode_is_followed(live: Live) -> None:
+    base_url = live.base_url
+    with another_context(live, viewport={"width": 390, "height": 844}, color_scheme="dark") as (
+        ctx,
+        watch,
+    ):
+        page = ctx.new_page()
+        page.goto(f"{base_url}{REPLY_PAGE}.html")
+        all_ready(page)
+        page.locator("textarea.ss-text").fill("Please DM us.")
+        page.locator("button.ss-check").click()
+        page.locator(".ss-feedback .ss-result").wait_for()
+        page.locator("section.ss-live").scroll_into_view_if_needed()
+        shot(page, "06-phone-dark")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"the page is {width} px wide at 390 px"
+        right = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('section.ss-live *')]"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert right <= 390 + 0.5, f"something in the exercise reaches {right} px"
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        colour = page.evaluate(
+            "() => getComputedStyle(document.querySelector('textarea.ss-text')).backgroundColor"
+        )
+        assert colour != "rgb(255, 255, 255)", "the reply box ignores dark mode"
+        assert axe_serious(page, "section.ss-live") == []
+    assert watch.outside == []
+
+
+def test_opened_as_a_file_the_page_says_how_to_serve_it(live: Live, site: Path) -> None:
+    with another_context(live) as (ctx, _watch):
+        page = ctx.new_page()
+        page.goto((site / f"{REPLY_PAGE}.html").as_uri())
+        page.wait_for_function(
+            "() => document.querySelector('.ss-state-text').textContent.includes('make serve')"
+        )
+        assert page.locator("button.ss-check").is_disabled()
+        shot(page, "07-opened-as-a-file")
+
+
+def test_without_javascript_no_button_pretends_to_work(live: Live) -> None:
+    with another_context(live, java_script_enabled=False) as (ctx, _watch):
+        page = ctx.new_page()
+        page.goto(f"{live.base_url}{CHECKPOINT_PAGE}.html")
+        checks = page.locator("button.ss-check")
+        assert checks.count() >= 2
+        for i in range(checks.count()):
+            assert checks.nth(i).is_disabled()
+        assert "JavaScript" in page.locator(".ss-state-text").first.inner_text()
+
+
+def test_the_notebook_form_still_runs_in_jupyterlite(live: Live) -> None:
+    """One click from the page: the same exercise as a notebook, the same engine."""
     base_url = live.base_url
     page_id = REPLY_PAGE.removeprefix("exercises/")
-    context, watch = new_context(live.context.browser)
-    try:
+    with another_context(live) as (context, watch):
+        book = context.new_page()
+        book.goto(f"{base_url}{REPLY_PAGE}.html")
+        link = book.locator(".ss-progress-panel a", has_text="notebook")
+        href = link.get_attribute("href") or ""
+        assert f"path=exercises%2F{page_id.replace('/', '%2F')}.ipynb" in href, href
         page = context.new_page()
-        page.goto(f"{base_url}lite/notebooks/index.html?path=exercises/{page_id}.ipynb")
+        page.goto(f"{base_url}live/notebooks/index.html?path=exercises/{page_id}.ipynb")
         page.wait_for_selector(".jp-Notebook", timeout=60_000)
         page.wait_for_timeout(2_000)  # let the kernel connect before asking it to run
         page.click("text=Run")
         page.click("text=Run All Cells")
         widget = page.locator(".ss-exercise").first
-        widget.wait_for(timeout=START_TIMEOUT_MS)
+        widget.wait_for(timeout=150_000)
         text = "Please DM us."
         widget.locator("textarea").fill(text)
         widget.locator("button", has_text="Check").click()
         widget.locator(".ss-attempts", has_text="1 attempt").wait_for(timeout=30_000)
         assert reply_rubric().check(text).summary in widget.inner_text()
-        shot(page, "11-notebook-view")
-
-        room = context.new_page()
-        room.goto(f"{base_url}lite/practise.html#{page_id}")
-        room.wait_for_selector("body[data-live=ready]", timeout=START_TIMEOUT_MS)
-        progress = room.frame_locator("#room").locator(".ss-room .ss-progress")
-        assert "Saved in this browser: 1 attempt at 1 exercise" in progress.inner_text()
-        shot(room, "12-room-after-notebook")
-    finally:
-        close_quietly("closing the notebook-view context", context.close)
+        shot(page, "08-notebook-form")
     assert watch.outside == []
-    assert unexpected_console_errors(watch) == []
     assert watch.page_errors == []
+    assert json.dumps(unexpected_404s(watch)) == "[]"

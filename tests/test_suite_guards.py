@@ -65,7 +65,7 @@ def _tests_needing_the_book() -> set[str]:
 
 def test_not_book_deselects_every_test_that_builds_the_book() -> None:
     needing = _tests_needing_the_book()
-    assert len(needing) >= 10, needing  # the book and build-lite tests, at least
+    assert len(needing) >= 10, needing  # the book and build-live tests, at least
     out = subprocess.run(
         [
             sys.executable,

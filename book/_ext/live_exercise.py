@@ -1,60 +1,66 @@
-"""The ``practise-live`` directive: a "Practise live" button on every exercise page.
+"""Live exercises on the book's pages: the build side.
 
-The button opens the page's exercise in the practice room, a JupyterLite site that the build
-puts at ``lite/`` inside the book (``scripts/build_lite.py``), where Python runs in the
-learner's browser. It is a plain link, so an ordinary page loads nothing extra: Python is
-fetched only when the learner asks for it.
+An exercise page's code cell calls ``skischool.exercise("….yaml")``. While the book is built,
+that call returns the exercise as plain HTML (``skischool.live.page.markup``), not as a widget:
+this extension sets :data:`~skischool.live.page.BOOK_ENV` for the notebook kernels that the
+build starts. So no page holds widget state, and none loads the 4 MB widget manager.
 
-``target="skischool-live"`` names the tab: a second click, from any exercise page, reuses the
-open practice room. Only the part after ``#`` changes, so the room does not reload; it tells the
-running Python to switch exercise, which takes a moment instead of a new start.
+On pages that hold a live exercise, and only there, it adds ``skischool-live.js`` and its
+stylesheet (from ``live/web``). The script starts Python in a Web Worker from the site's own
+files (``_build/html/live/``, made by ``scripts/build_live.py``) and brings the exercise to life
+in place. Other pages load nothing extra.
 """
 
 from __future__ import annotations
 
-import re
-from html import escape
+import os
+import shutil
+from pathlib import Path
+from typing import Any
 
-from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxDirective
+from sphinx.config import Config
 
-#: Same rule as ``skischool.live.catalogue.ID_RE``: ``<level>/<page>``.
-ID_RE = re.compile(r"^[a-z][a-z-]*/[0-9a-z][0-9a-z-]*$")
-TAB_NAME = "skischool-live"
-
-
-def live_href(docname: str) -> str:
-    """The practice room's address, relative to this page, with the exercise after ``#``."""
-    exercise_id = docname.removeprefix("exercises/")
-    if not docname.startswith("exercises/") or not ID_RE.fullmatch(exercise_id):
-        raise ValueError(f"{docname}: practise-live belongs on an exercises/<level>/<page> page")
-    return "../" * docname.count("/") + "lite/practise.html#" + exercise_id
+#: Same value as ``skischool.live.page.BOOK_ENV`` (this extension must not import the engine:
+#: Sphinx may load it before the engine's path is set up).
+BOOK_ENV = "SKISCHOOL_BOOK_BUILD"
+WEB = Path(__file__).resolve().parents[2] / "live" / "web"
+SCRIPT = "skischool-live.js"
+STYLESHEET = "skischool-live.css"
+#: What ``markup`` opens every live exercise with.
+MARKER = '<section class="ss-live"'
 
 
-class PractiseLive(SphinxDirective):
-    """``{practise-live}`` with no arguments; the page it is on says which exercise to open."""
+def _static_path(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(WEB))
 
-    has_content = False
 
-    def run(self) -> list[nodes.Node]:
-        try:
-            href = live_href(self.env.docname)
-        except ValueError as exc:
-            raise self.error(str(exc)) from None
-        html = (
-            '<div class="ss-live-launch" style="display:flex;flex-wrap:wrap;align-items:center;'
-            'gap:.4em 1em;margin:1em 0">'
-            f'<a class="sd-btn sd-btn-primary ss-practise-live" href="{escape(href)}" '
-            f'target="{TAB_NAME}" style="font-weight:600">&#9654;&#xFE0E; Practise live</a>'
-            '<span class="ss-live-note" style="color:#475467;font-size:.9em">'
-            "Opens this exercise with Python running in your browser: nothing to install, no "
-            "account. The first start takes about half a minute; the preview below is a "
-            "picture until then.</span></div>"
-        )
-        return [nodes.raw("", html, format="html")]
+def _copy_web(app: Sphinx, exception: Exception | None) -> None:
+    """Copy live/web into _static after every build, incremental ones included.
+
+    Sphinx copies static files when it writes pages; a build that finds no page out of date
+    leaves an edited script behind, and the pages would run the old one.
+    """
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        for source in WEB.iterdir():
+            if source.is_file():
+                shutil.copyfile(source, static / source.name)
+
+
+def _page_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if MARKER in context.get("body", ""):
+        app.add_css_file(STYLESHEET)
+        app.add_js_file(SCRIPT, **{"async": "async"})
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.add_directive("practise-live", PractiseLive)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    # Kernels are started by this process, so they inherit it.
+    os.environ[BOOK_ENV] = "1"
+    app.connect("config-inited", _static_path)
+    app.connect("html-page-context", _page_assets)
+    app.connect("build-finished", _copy_web)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

@@ -17,17 +17,17 @@ _LAZY = {
     "SITUATIONS": ("loader", "SITUATIONS"),
     "RubricError": ("errors", "RubricError"),
     "Result": ("result", "Result"),
-    "exercise": ("widgets", "exercise"),
+    "exercise": ("live.page", "exercise"),
     "check": ("api", "check"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import check
     from .errors import RubricError
+    from .live.page import exercise
     from .loader import SITUATIONS, load_rubric, rubric_from_dict
     from .result import Result
     from .situations import load_situation
-    from .widgets import exercise
 
 
 def __getattr__(name: str) -> Any:

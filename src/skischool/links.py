@@ -55,8 +55,8 @@ def for_notebook(root: str = "../../") -> LessonLinks:
 
     ``root`` is the notebook page's path to the course root. The default fits both places an
     exercise notebook lives, each two folders down: in JupyterLite (``sys.platform`` is
-    ``emscripten``) the notebook page is ``<site>/lite/notebooks/index.html?path=...`` (or
-    ``<site>/live/...``), so ``../../`` reaches ``<site>/lessons/x.html``; on a local Jupyter
+    ``emscripten``) the notebook page is ``<site>/live/notebooks/index.html?path=...``,
+    so ``../../`` reaches ``<site>/lessons/x.html``; on a local Jupyter
     server the notebook is ``exercises/<level>/<page>.md``, and the lesson beside it is the
     notebook ``lessons/x.md``. A notebook elsewhere passes its own ``root``. Links open in a new
     tab, so following one never stops the kernel.

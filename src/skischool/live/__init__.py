@@ -1,41 +1,43 @@
-"""Live practice in the learner's browser (JupyterLite + Pyodide), opened by "Practise live".
+"""Live exercises: Python in the learner's browser (Pyodide), with no server.
 
-The practice-room page runs, in a JupyterLite console::
+Two forms of every exercise:
 
-    %pip install -q skischool ipywidgets
-    from skischool.live import start
-    start("green-circle/03-spot-the-outsider", session="…")
-
-``start`` reads the exercise catalogue the build wrote into the site, keeps progress in the
-browser (``persist.py``) and returns the :class:`PracticeRoom` widget, which the console shows.
+* on its book page (``page.py``): the build writes the exercise as HTML and the page's script
+  runs this engine in a Web Worker; progress is kept by that script, in the browser;
+* as a notebook in JupyterLite, one click from the page: ``from skischool.live import exercise``
+  gives the ipywidget, saving attempts on JupyterLite's drive (``persist.py``).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .catalogue import CATALOGUE_NAME, Catalogue, CatalogueError, LiveExercise
-from .channel import connect
-from .persist import DOWNLOAD_NAME, MirroredStore, download_link_html
-from .room import PracticeRoom
+if TYPE_CHECKING:  # pragma: no cover
+    from .persist import DOWNLOAD_NAME, MirroredStore, download_link_html
 
+# Imported on first use: the book pages' worker imports skischool.live.page, and must not pull
+# in persist.py's SQLite (which Pyodide does not load by default).
+_LAZY = {"DOWNLOAD_NAME", "MirroredStore", "download_link_html"}
 _stores: dict[Path, MirroredStore] = {}
 
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import persist
+
+        return getattr(persist, name)
+    raise AttributeError(f"module 'skischool.live' has no attribute '{name}'")
+
+
 __all__ = [
-    "CATALOGUE_NAME",
     "DOWNLOAD_NAME",
     "PROGRESS_FILE",
-    "Catalogue",
-    "CatalogueError",
-    "LiveExercise",
     "MirroredStore",
-    "PracticeRoom",
     "browser_store",
     "download_link_html",
     "exercise",
-    "start",
 ]
 
 #: Where the browser keeps progress, relative to the JupyterLite drive (browser storage).
@@ -52,6 +54,8 @@ def browser_store(progress: str | Path | None = None) -> MirroredStore:
     """
     if progress is None:
         progress = DRIVE / PROGRESS_FILE if sys.platform == "emscripten" else Path(PROGRESS_FILE)
+    from .persist import MirroredStore
+
     key = Path(progress).absolute()
     if key not in _stores:
         _stores[key] = MirroredStore(key)
@@ -59,30 +63,10 @@ def browser_store(progress: str | Path | None = None) -> MirroredStore:
 
 
 def exercise(rubric: Any, *, learner: str = "", progress: str | Path | None = None) -> Any:
-    """Like :func:`skischool.exercise`, saving attempts where the practice room saves them.
+    """Like :func:`skischool.exercise`, saving attempts on the JupyterLite drive.
 
-    The lite site's notebooks use this, so a learner who prefers the notebook view keeps one
-    progress file with the room.
+    The JupyterLite notebooks use this, so attempts made there survive a reload.
     """
     from ..widgets import exercise as make
 
     return make(rubric, store=browser_store(progress), learner=learner)
-
-
-def start(
-    exercise_id: str,
-    *,
-    catalogue: str | Path = f"exercises/{CATALOGUE_NAME}",
-    progress: str | Path | None = None,
-    learner: str = "",
-    session: str = "",
-) -> PracticeRoom:
-    """Open the practice room at one exercise page (an unknown id opens the first one).
-
-    ``session`` is the practice-room page's id for its messages (see ``channel.py``).
-    """
-    room = PracticeRoom(
-        Catalogue.load(catalogue), exercise_id, store=browser_store(progress), learner=learner
-    )
-    connect(room, session)
-    return room

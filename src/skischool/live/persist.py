@@ -1,10 +1,10 @@
-"""Progress in the browser: a store in memory, saved to files after every attempt.
+"""Progress in JupyterLite's notebooks: a store in memory, saved to files after every attempt.
 
 Why not the SQLite file directly: in JupyterLite, SQLite cannot lock or sync files on the
 browser-backed ``/drive`` (it fails with "disk I/O error"), while whole-file writes there are
 kept in the browser's storage and survive a reload. So attempts go into an in-memory store.
 
-Why two kinds of file, and no lock: several tabs (the practice room, notebooks) each run their
+Why two kinds of file, and no lock: several tabs (several notebooks) each run their
 own Python and may save at the same moment, and browser files cannot be locked. So
 
 * each store appends every attempt, as one JSON line, to a journal of its own,
@@ -190,8 +190,8 @@ class MirroredStore:
 
     def _restore(self) -> None:
         mirror_problems, journal_problems = self._merge(startup=True)
-        # The mirror's problems are told through restore_problem (the room shows it), as
-        # ever; journal damage also warns, since a notebook may not show restore_problem.
+        # The mirror's problems (a damaged file set aside, nothing lost) are kept in
+        # restore_problem for whoever shows the store; journal damage also warns.
         self.restore_problem = "; ".join(mirror_problems)
         self._reported.update(mirror_problems)
         self._report(journal_problems)

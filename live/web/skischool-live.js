@@ -1,0 +1,553 @@
+/* Live exercises on a book page: Python starts in a Web Worker while the learner reads, and the
+ * exercise written into the page by the build (skischool.live.page.markup) comes alive.
+ *
+ * What this script owns:
+ *   - the worker's start and the honest state line under each Check button;
+ *   - the learner's drafts and attempts: one store for the whole site, in localStorage, one key
+ *     per attempt (so two tabs saving at the same moment both keep their attempt), shared by
+ *     every page and every tab, with download, upload and "Start again";
+ *   - focus and announcements: the verdict is read out by a polite live region and focus moves
+ *     to it after Check.
+ * The learner's own words are only ever set with textContent or .value; the only HTML inserted is
+ * what the engine rendered (and escaped) in the worker.
+ */
+(function () {
+  "use strict";
+
+  // Loaded with "async" on pages that hold a live exercise (book/_ext/live_exercise.py), so
+  // Python starts while the rest of the page is still arriving; the exercises are wired up
+  // once the document has been parsed.
+
+  var ATTEMPT = "skischool.attempt."; // + attempt id  -> one attempt (the engine's export record)
+  var DRAFT = "skischool.draft."; // + rubric key      -> the text being written
+  var EXPORT_FORMAT = "skischool-progress";
+  var EXPORT_VERSION = 1;
+  var KEEP_CHARS = 20000; // a saved attempt keeps at most this much of a reply (Check judges all)
+  var PREVIEW_DELAY_MS = 250;
+  var STEPS = { python: [1, "Starting Python in your browser…"], engine: [2, "Loading the course engine…"] };
+
+  var script = document.currentScript;
+  var staticBase = script ? script.src.replace(/[^/]*$/, "") : "";
+  var root = document.documentElement.getAttribute("data-content_root") || "";
+  var liveBase = new URL(root + "live/", location.href).href;
+  var pageNotebook = location.pathname.replace(/^.*\/exercises\//, "").replace(/\.html$/, "");
+  var exercises = [];
+
+  // --- one store for the whole site ----------------------------------------------------------
+  var store = {
+    ok: (function () {
+      try {
+        localStorage.setItem("skischool.probe", "1");
+        localStorage.removeItem("skischool.probe");
+        return true;
+      } catch (e) {
+        return false;
+      }
+    })(),
+    all: function () {
+      var out = [];
+      if (!this.ok) return out;
+      for (var i = 0; i < localStorage.length; i++) {
+        var key = localStorage.key(i);
+        if (!key || key.indexOf(ATTEMPT) !== 0) continue;
+        try {
+          var record = JSON.parse(localStorage.getItem(key));
+          if (record && typeof record.exercise === "string") out.push(record);
+        } catch (e) {
+          /* a damaged entry is left where it is, never counted, never deleted */
+        }
+      }
+      out.sort(function (a, b) {
+        return a.time < b.time ? -1 : a.time > b.time ? 1 : 0;
+      });
+      return out;
+    },
+    count: function (exercise) {
+      return this.all().filter(function (a) {
+        return a.exercise === exercise;
+      }).length;
+    },
+    save: function (attempt) {
+      localStorage.setItem(ATTEMPT + attempt.id, JSON.stringify(attempt));
+    },
+    clear: function (exercise) {
+      var doomed = [];
+      for (var i = 0; i < localStorage.length; i++) {
+        var key = localStorage.key(i);
+        if (!key || key.indexOf(ATTEMPT) !== 0) continue;
+        try {
+          if (JSON.parse(localStorage.getItem(key)).exercise === exercise) doomed.push(key);
+        } catch (e) {
+          /* not ours to judge */
+        }
+      }
+      doomed.forEach(function (key) {
+        localStorage.removeItem(key);
+      });
+      return doomed.length;
+    },
+    draft: function (key, text) {
+      if (!this.ok) return "";
+      try {
+        if (text === undefined) return localStorage.getItem(DRAFT + key) || "";
+        if (text) localStorage.setItem(DRAFT + key, text.slice(0, KEEP_CHARS));
+        else localStorage.removeItem(DRAFT + key);
+      } catch (e) {
+        /* a draft that cannot be kept is still in the box */
+      }
+      return "";
+    },
+    exportText: function () {
+      var head = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exported: new Date().toISOString() };
+      head.attempts = this.all();
+      return JSON.stringify(head, null, 1) + "\n";
+    },
+    importText: function (text) {
+      var document_;
+      try {
+        document_ = JSON.parse(text);
+      } catch (e) {
+        throw new Error("this file is not JSON");
+      }
+      if (!document_ || document_.format !== EXPORT_FORMAT)
+        throw new Error('this is not a skischool progress file (no "format": "' + EXPORT_FORMAT + '")');
+      if (document_.version !== EXPORT_VERSION)
+        throw new Error("progress file version " + JSON.stringify(document_.version) + "; this site reads " + EXPORT_VERSION);
+      if (!Array.isArray(document_.attempts)) throw new Error('its "attempts" is not a list');
+      var known = {};
+      this.all().forEach(function (a) {
+        known[a.id] = true;
+      });
+      var added = 0;
+      var fresh = [];
+      document_.attempts.forEach(function (a, i) {
+        var bad = checkAttempt(a);
+        if (bad) throw new Error("attempts[" + i + "]: " + bad);
+        if (!known[a.id]) fresh.push(a);
+      });
+      fresh.forEach(function (a) {
+        store.save(a);
+        added++;
+      });
+      return { added: added, known: document_.attempts.length - added };
+    },
+  };
+
+  function checkAttempt(a) {
+    if (!a || typeof a !== "object") return "not an object";
+    var fields = { id: "string", exercise: "string", time: "string", kind: "string", answer: "string", learner: "string", score: "number", passed: "boolean", criteria_met: "number", criteria_total: "number" };
+    for (var name in fields) {
+      if (typeof a[name] !== fields[name]) return '"' + name + '" must be a ' + fields[name];
+    }
+    if (!a.id || !a.exercise) return '"id" and "exercise" must not be empty';
+    if (a.kind !== "reply" && a.kind !== "choice") return '"kind" must be "reply" or "choice"';
+    if (isNaN(Date.parse(a.time))) return '"time" is not a date';
+    return "";
+  }
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var hex = "";
+    for (var i = 0; i < 32; i++) hex += Math.floor(Math.random() * 16).toString(16);
+    return hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-4$3-$4-").slice(0, 36);
+  }
+
+  // --- the worker -----------------------------------------------------------------------------
+  var worker = null;
+  var pending = {};
+  var nextId = 1;
+  var state = { step: "", ready: false, failed: "", readyMs: 0 };
+
+  function request(message) {
+    return new Promise(function (resolve, reject) {
+      message.id = nextId++;
+      pending[message.id] = { resolve: resolve, reject: reject };
+      worker.postMessage(message);
+    });
+  }
+
+  function startWorker() {
+    var config = {
+      live: liveBase,
+      pyodide: liveBase + "static/pyodide/",
+      root: root,
+    };
+    state.workerStartMs = Math.round(performance.now());
+    try {
+      worker = new Worker(staticBase + "skischool-live-worker.js#" + encodeURIComponent(JSON.stringify(config)), { type: "module" });
+    } catch (e) {
+      fail("your browser could not start Python here (" + e.message + ")");
+      return;
+    }
+    worker.onmessage = function (event) {
+      var m = event.data || {};
+      if (m.op === "step") return onStep(m);
+      if (m.op === "failed") return fail(m.error);
+      var waiter = pending[m.id];
+      if (!waiter) return;
+      delete pending[m.id];
+      if (m.ok) waiter.resolve(m.value);
+      else waiter.reject(new Error(m.error));
+    };
+    worker.onerror = function (event) {
+      fail(event.message || "Python stopped");
+    };
+  }
+
+  function onStep(m) {
+    state.step = m.step;
+    if (m.step === "ready") {
+      state.ready = true;
+      state.readyMs = m.ms;
+      state.timings = m.timings;
+      exercises.forEach(function (ex) {
+        ex.open();
+      });
+      return;
+    }
+    var info = STEPS[m.step];
+    if (info)
+      exercises.forEach(function (ex) {
+        ex.setState(info[1] + " Check will be ready in a few seconds; your draft is kept.", info[0]);
+      });
+  }
+
+  function fail(error) {
+    state.failed = error;
+    exercises.forEach(function (ex) {
+      ex.setState("Python could not start, so Check cannot work on this page: " + error + ". Reload the page to try again.", 0, true);
+    });
+  }
+
+  // --- one exercise on the page ---------------------------------------------------------------
+  function Exercise(section) {
+    var self = this;
+    this.section = section;
+    this.key = section.getAttribute("data-ss-rubric");
+    this.exercise = section.getAttribute("data-ss-exercise");
+    this.kind = section.getAttribute("data-ss-kind");
+    this.text = section.querySelector("textarea.ss-text");
+    this.count = section.querySelector(".ss-count");
+    this.preview = section.querySelector(".ss-preview");
+    this.check = section.querySelector("button.ss-check");
+    this.attempts = section.querySelector(".ss-attempts");
+    this.stateLine = section.querySelector(".ss-state");
+    this.stateText = section.querySelector(".ss-state-text");
+    this.progress = section.querySelector("progress.ss-progress");
+    this.announce = section.querySelector(".ss-announce");
+    this.feedback = section.querySelector(".ss-feedback");
+    this.tone = section.querySelector(".ss-tone");
+    this.model = section.querySelector(".ss-model");
+    this.showModel = section.querySelector("button.ss-show-model");
+    this.reset = section.querySelector("button.ss-reset");
+    this.hasModel = false;
+    this.opened = false;
+    this.busy = false;
+    this.timer = 0;
+
+    if (this.text) {
+      this.text.value = store.draft(this.key);
+      this.updateCount();
+      this.text.addEventListener("input", function () {
+        self.updateCount();
+        store.draft(self.key, self.text.value);
+        clearTimeout(self.timer);
+        self.timer = setTimeout(function () {
+          self.runPreview();
+        }, PREVIEW_DELAY_MS);
+      });
+      // Enter makes a new line (the textarea's own behaviour); Ctrl+Enter or Cmd+Enter checks.
+      this.text.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          if (!self.check.disabled) self.runCheck();
+        }
+      });
+    }
+    this.check.addEventListener("click", function () {
+      self.runCheck();
+    });
+    this.showModel.addEventListener("click", function () {
+      self.revealModel();
+    });
+    this.reset.addEventListener("click", function () {
+      self.startAgain();
+    });
+    this.showAttempts();
+  }
+
+  Exercise.prototype.setState = function (text, stepNo, problem) {
+    this.stateText.textContent = text;
+    if (this.progress) {
+      this.progress.value = stepNo || 0;
+      this.progress.hidden = !!problem || stepNo === 3;
+    }
+    this.stateLine.classList.toggle("ss-problem", !!problem);
+  };
+
+  Exercise.prototype.updateCount = function () {
+    var n = Array.from(this.text.value).length;
+    var limit = parseInt(this.count.getAttribute("data-limit") || "0", 10);
+    if (!limit) {
+      this.count.textContent = n + " characters";
+      return;
+    }
+    var over = n - limit;
+    this.count.textContent = n + " / " + limit + " characters" + (over > 0 ? ", " + over + " over the limit" : "");
+    this.count.classList.toggle("ss-over", over > 0);
+  };
+
+  Exercise.prototype.answer = function () {
+    if (this.kind === "reply") return this.text.value;
+    var picked = Array.prototype.filter
+      .call(this.section.querySelectorAll(".ss-option input"), function (input) {
+        return input.checked;
+      })
+      .map(function (input) {
+        return input.value;
+      });
+    return JSON.stringify(picked);
+  };
+
+  Exercise.prototype.open = function () {
+    var self = this;
+    request({ op: "open", key: this.key, url: liveBase + "rubrics/" + this.key + ".json" }).then(
+      function (info) {
+        self.opened = true;
+        self.hasModel = info.has_model;
+        self.check.disabled = false;
+        self.reset.disabled = false;
+        self.setState("Python is ready. Write, then press " + self.check.textContent + (self.text ? " (or Ctrl+Enter)" : "") + ".", 3);
+        self.showAttempts();
+        if (self.text && self.text.value.trim()) self.runPreview();
+        self.section.setAttribute("data-ss-ready", "true");
+        state.openedMs = Math.round(performance.now());
+      },
+      function (error) {
+        self.setState("This exercise could not be loaded: " + error.message, 0, true);
+      }
+    );
+  };
+
+  Exercise.prototype.runPreview = function () {
+    var self = this;
+    if (!this.opened || !this.text || this.busy) return;
+    request({ op: "preview", key: this.key, text: this.text.value }).then(function (view) {
+      self.preview.textContent = view.summary;
+      if (!self.feedback.hasChildNodes()) self.tone.innerHTML = view.tone;
+    }, function () {});
+  };
+
+  Exercise.prototype.runCheck = function () {
+    var self = this;
+    if (!this.opened || this.busy) return;
+    this.busy = true;
+    this.check.disabled = true;
+    clearTimeout(this.timer);
+    var t0 = performance.now();
+    request({ op: "check", key: this.key, answer: this.answer() }).then(
+      function (verdict) {
+        self.busy = false;
+        self.check.disabled = false;
+        self.feedback.innerHTML = verdict.html; // the engine's HTML, every word escaped in Python
+        self.tone.innerHTML = verdict.tone;
+        if (self.preview) self.preview.textContent = "";
+        self.section.setAttribute("data-ss-check-ms", String(Math.round(performance.now() - t0)));
+        var saved = self.record(verdict);
+        var heard = (verdict.passed ? "Pass. " : "Not yet. ") + verdict.summary + ".";
+        self.announce.textContent = saved ? heard : heard + " This attempt could not be saved.";
+        self.feedback.focus();
+        self.showAttempts();
+      },
+      function (error) {
+        self.busy = false;
+        self.check.disabled = false;
+        self.setState("Check failed: " + error.message, 0, true);
+      }
+    );
+  };
+
+  Exercise.prototype.record = function (verdict) {
+    if (this.kind === "choice" && verdict.answer === "") return true; // nothing picked: no attempt
+    var attempt = {
+      exercise: this.exercise,
+      time: new Date().toISOString(),
+      score: verdict.score,
+      passed: verdict.passed,
+      criteria_met: verdict.criteria_met,
+      criteria_total: verdict.criteria_total,
+      kind: verdict.kind,
+      answer: verdict.answer.slice(0, KEEP_CHARS),
+      learner: "",
+      id: newId(),
+    };
+    try {
+      store.save(attempt);
+      if (panel) panel.refresh();
+      return true;
+    } catch (e) {
+      this.setState("This attempt could not be saved (the browser's storage for this site is full or off). Download your progress below to keep what you have.", 3, true);
+      return false;
+    }
+  };
+
+  Exercise.prototype.showAttempts = function () {
+    var n = store.count(this.exercise);
+    this.attempts.textContent = n === 0 ? "No attempts yet" : plural(n, "attempt");
+    this.showModel.hidden = !(this.hasModel && n > 0);
+  };
+
+  Exercise.prototype.revealModel = function () {
+    var self = this;
+    if (store.count(this.exercise) === 0) return;
+    request({ op: "model", key: this.key }).then(function (html) {
+      self.model.innerHTML = html;
+      self.model.hidden = !html;
+      self.showModel.hidden = true;
+      self.model.setAttribute("tabindex", "-1");
+      self.model.focus();
+    });
+  };
+
+  Exercise.prototype.startAgain = function () {
+    var n = store.clear(this.exercise);
+    store.draft(this.key, "");
+    if (this.text) {
+      this.text.value = "";
+      this.updateCount();
+      this.preview.textContent = "";
+    } else {
+      Array.prototype.forEach.call(this.section.querySelectorAll(".ss-option input"), function (input) {
+        input.checked = false;
+      });
+    }
+    this.feedback.innerHTML = "";
+    this.tone.innerHTML = "";
+    this.model.innerHTML = "";
+    this.model.hidden = true;
+    this.showAttempts();
+    this.announce.textContent = "Started again: " + plural(n, "attempt") + " cleared.";
+    (this.text || this.section.querySelector(".ss-option input")).focus();
+  };
+
+  // --- the page's progress panel: download and upload -----------------------------------------
+  function progressPanel() {
+    var panel = document.createElement("aside");
+    panel.className = "ss-progress-panel";
+    panel.setAttribute("aria-label", "Your progress");
+    var p = document.createElement("p");
+    var download = document.createElement("button");
+    download.type = "button";
+    download.textContent = "Download my progress";
+    var upload = document.createElement("button");
+    upload.type = "button";
+    upload.textContent = "Upload a progress file";
+    var input = document.createElement("input");
+    input.type = "file";
+    input.accept = ".json,application/json";
+    input.hidden = true;
+    var status = document.createElement("p");
+    status.className = "ss-panel-status";
+    status.setAttribute("role", "status");
+    var notebook = document.createElement("a");
+    notebook.href = liveBase + "notebooks/index.html?path=" + encodeURIComponent("exercises/" + pageNotebook + ".ipynb");
+    notebook.textContent = "Open this exercise as a notebook (JupyterLite)";
+    var summary = function () {
+      var all = store.all();
+      var seen = {};
+      all.forEach(function (a) {
+        seen[a.exercise] = true;
+      });
+      p.textContent = store.ok
+        ? "Your attempts are kept in this browser, for every page of the course: " + plural(all.length, "attempt") + " on " + plural(Object.keys(seen).length, "exercise") + " so far. Nothing is sent anywhere."
+        : "This browser does not let the course keep your attempts (storage is off), so they last only while this page is open.";
+    };
+    download.addEventListener("click", function () {
+      var blob = new Blob([store.exportText()], { type: "application/json" });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "skischool-progress.json";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () {
+        URL.revokeObjectURL(link.href);
+      }, 1000);
+      status.textContent = "Downloaded skischool-progress.json.";
+    });
+    upload.addEventListener("click", function () {
+      input.click();
+    });
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      file.text().then(function (text) {
+        try {
+          var r = store.importText(text);
+          status.textContent = file.name + ": " + r.added + " attempts added, " + r.known + " already here.";
+        } catch (e) {
+          status.textContent = file.name + " was not loaded: " + e.message + ". Nothing was changed.";
+        }
+        input.value = "";
+        refresh();
+      });
+    });
+    var buttons = document.createElement("div");
+    buttons.className = "ss-tools";
+    buttons.append(download, upload, input);
+    panel.append(p, buttons, status, notebook);
+    panel.refresh = summary;
+    summary();
+    return panel;
+  }
+
+  var panel = null;
+  function refresh() {
+    exercises.forEach(function (ex) {
+      ex.showAttempts();
+    });
+    if (panel) panel.refresh();
+  }
+
+  // --- start ----------------------------------------------------------------------------------
+  var problem = "";
+  if (location.protocol === "file:")
+    problem = "Opened as a file, this page cannot start Python. Serve the course and open it from there: run make serve (or bash scripts/serve.sh) in the course folder.";
+  else if (!("Worker" in window) || !("WebAssembly" in window))
+    problem = "Python could not start, so Check cannot work here: this browser lacks Web Workers or WebAssembly.";
+  else startWorker();
+
+  function wireUp() {
+    var sections = Array.prototype.slice.call(document.querySelectorAll("section.ss-live"));
+    if (!sections.length) return;
+    exercises = sections.map(function (s) {
+      return new Exercise(s);
+    });
+    panel = progressPanel();
+    sections[sections.length - 1].after(panel);
+    window.addEventListener("storage", function (event) {
+      if (!event.key || event.key.indexOf(ATTEMPT) === 0) refresh(); // another tab saved or cleared
+    });
+    if (problem) {
+      exercises.forEach(function (ex) {
+        ex.setState(problem, 0, true);
+      });
+    } else if (state.failed) {
+      fail(state.failed);
+    } else if (state.ready) {
+      exercises.forEach(function (ex) {
+        ex.open();
+      });
+    } else if (STEPS[state.step]) {
+      onStep({ step: state.step });
+    }
+  }
+
+  window.skischoolLive = { state: state, store: store }; // for the tests and benchmarks
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wireUp);
+  else wireUp();
+})();

@@ -1,0 +1,247 @@
+"""Live exercises on the book's own pages: the HTML the build writes, and the worker's engine.
+
+One module for both halves so that they cannot drift apart:
+
+* at build time, :func:`markup` turns a rubric into the exercise's HTML (scenario, labelled
+  reply box or options, a Check button that is disabled until Python is ready, and the empty
+  regions the feedback goes into). ``skischool.exercise`` returns it, instead of a widget, when
+  the book is being built (:data:`BOOK_ENV`), so pages carry no widget state and no 4 MB widget
+  manager;
+* in the learner's browser, ``skischool-live-worker.js`` runs Pyodide in a Web Worker and calls a
+  :class:`Session`: it loads the page's compiled rubrics and returns verdicts as JSON, with the
+  engine's own feedback HTML.
+
+Everything a learner or a rubric wrote is escaped here or in :mod:`skischool.render`; the page's
+script inserts only this HTML, and the learner's own text only through ``textContent``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..links import LessonLinks
+from ..model import ChoiceRubric, ReplyRubric
+from ..platforms import limit_for
+from ..render import result_html, scenario_html, tone_html
+from ..result import esc
+
+__all__ = ["BOOK_ENV", "KEY_RE", "LiveMarkup", "Session", "exercise", "markup", "rubric_key"]
+
+#: Set to "1" by the book's Sphinx extension (``book/_ext/live_exercise.py``) for the notebook
+#: kernels it starts: ``exercise()`` then writes the live exercise's HTML instead of a widget.
+BOOK_ENV = "SKISCHOOL_BOOK_BUILD"
+#: ``<level>/<rubric file stem>``: where the worker finds the compiled rubric
+#: (``live/rubrics/<key>.json``). Checked strictly: it ends up in a URL.
+KEY_RE = re.compile(r"^[a-z][a-z-]*/[0-9a-z][0-9a-z-]*$")
+#: Live feedback (while typing) stops past this length; Check still judges the whole reply.
+PREVIEW_MAX_CHARS = 20_000
+
+
+def rubric_key(path: Path) -> str:
+    """The key of a rubric file of the course: its level folder and its file stem."""
+    key = f"{path.parent.name}/{path.stem}"
+    if not KEY_RE.fullmatch(key):
+        raise ValueError(f"{path}: a live exercise's rubric must be exercises/<level>/<name>.yaml")
+    return key
+
+
+@dataclass(frozen=True)
+class LiveMarkup:
+    """What ``exercise()`` returns in the book build: notebooks show it as HTML."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def exercise(
+    rubric: str | Path | ReplyRubric | ChoiceRubric, *, store: Any = None, learner: str = ""
+) -> Any:
+    """The exercise for a rubric: live HTML in the book build, an ipywidget everywhere else."""
+    if os.environ.get(BOOK_ENV) == "1" and isinstance(rubric, (str, Path)):
+        from ..loader import load_rubric
+
+        path = Path(rubric).resolve()
+        return LiveMarkup(markup(load_rubric(path), rubric_key(path)))
+    from ..widgets import exercise as widget
+
+    return widget(rubric, store=store, learner=learner)
+
+
+# --- the HTML the build writes --------------------------------------------------------------
+
+
+def _reply_parts(rubric: ReplyRubric, uid: str) -> list[str]:
+    writes_post = bool(rubric.scenario and rubric.scenario.writes == "post")
+    noun = "post" if writes_post else "reply"
+    limit = limit_for(rubric.scenario.platform, rubric.scenario.writes) if rubric.scenario else None
+    count = f"0 / {limit} characters" if limit else "0 characters"
+    return [
+        '<div class="ss-field">',
+        f'<label class="ss-label" for="{uid}-text">Your {noun}</label>',
+        f'<textarea id="{uid}-text" class="ss-text" rows="6" spellcheck="true" '
+        f'aria-describedby="{uid}-count {uid}-state" '
+        f'placeholder="Write your {noun} here, as you would publish it"></textarea>',
+        f'<div class="ss-meta"><span id="{uid}-count" class="ss-count"'
+        + (f' data-limit="{limit}"' if limit else "")
+        + f">{count}</span>"
+        '<span class="ss-preview"></span></div>',
+        "</div>",
+    ]
+
+
+def _choice_parts(rubric: ChoiceRubric, uid: str) -> list[str]:
+    kind = "checkbox" if rubric.multiple else "radio"
+    hint = "Pick every option that applies." if rubric.multiple else "Pick one option."
+    options = "".join(
+        f'<div class="ss-option"><input type="{kind}" id="{uid}-{i}" name="{uid}-pick" '
+        f'value="{esc(o.id)}"><label for="{uid}-{i}">{esc(o.text)}</label></div>'
+        for i, o in enumerate(rubric.options)
+    )
+    return [
+        f'<fieldset class="ss-field ss-options" aria-describedby="{uid}-state">',
+        f'<legend class="ss-label">{esc(rubric.question)} <span class="ss-hint">{hint}</span></legend>',
+        options,
+        "</fieldset>",
+    ]
+
+
+def markup(rubric: ReplyRubric | ChoiceRubric, key: str) -> str:
+    """A live exercise as the book page holds it before Python is ready.
+
+    Check is disabled, and the line next to it says why: a learner never meets a button that
+    looks alive and does nothing. The reply box already takes a draft.
+    """
+    if not KEY_RE.fullmatch(key):
+        raise ValueError(f"live exercise key {key!r} is not <level>/<name>")
+    uid = "ss-" + key.replace("/", "--")
+    reply = isinstance(rubric, ReplyRubric)
+    noun = "post" if reply and rubric.scenario and rubric.scenario.writes == "post" else "reply"
+    button = f"Check my {noun}" if reply else "Check my answer"
+    parts = [
+        f'<section class="ss-live" id="{uid}" data-ss-rubric="{esc(key)}" '
+        f'data-ss-exercise="{esc(rubric.id)}" data-ss-kind="{rubric.kind}" '
+        f'aria-label="Exercise: {esc(rubric.title or rubric.id)}">',
+        scenario_html(rubric.scenario, rubric.title, rubric.task),
+        *(
+            _reply_parts(rubric, uid)
+            if isinstance(rubric, ReplyRubric)
+            else _choice_parts(rubric, uid)
+        ),
+        '<div class="ss-actions">',
+        f'<button type="button" class="ss-check" disabled>{button}</button>',
+        '<span class="ss-attempts">No attempts yet</span>',
+        "</div>",
+        f'<p id="{uid}-state" class="ss-state">'
+        '<progress class="ss-progress" max="3" value="0" aria-hidden="true"></progress> '
+        '<span class="ss-state-text">Check needs Python, which starts in your browser once '
+        "this page has loaded (JavaScript must be on). You can write meanwhile.</span></p>",
+        '<div class="ss-announce" role="status" aria-live="polite" aria-atomic="true"></div>',
+        f'<div class="ss-feedback" id="{uid}-feedback" tabindex="-1"></div>',
+        '<div class="ss-tone"></div>',
+        '<div class="ss-model" hidden></div>',
+        '<div class="ss-tools">',
+        '<button type="button" class="ss-show-model" hidden>Show a model reply</button>',
+        '<button type="button" class="ss-reset" disabled>Start again</button>',
+        "</div>",
+        "</section>",
+    ]
+    return "".join(parts)
+
+
+# --- the worker's engine ----------------------------------------------------------------------
+
+
+class Session:
+    """The rubrics of one page in the worker, and the verdicts the page asks for.
+
+    Every method takes and returns plain JSON text, so nothing but strings crosses between
+    JavaScript and Python. ``root`` is the page's path to the book's root ("../../"), for the
+    lesson links in the feedback.
+    """
+
+    def __init__(self, root: str = "../../") -> None:
+        self.rubrics: dict[str, ReplyRubric | ChoiceRubric] = {}
+        self.root = root
+
+    def open(self, key: str, compiled: str) -> str:
+        """Load one compiled rubric (the JSON the build wrote); returns what the page needs."""
+        import tempfile
+
+        from ..loader import load_rubric
+
+        if not KEY_RE.fullmatch(key):
+            raise ValueError(f"live exercise key {key!r} is not <level>/<name>")
+        # Through a file, so the browser reads compiled rubrics with the very reader (and the
+        # very checks) that the CLI and the notebooks use.
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{key.replace('/', '--')}.json"
+            path.write_text(compiled, encoding="utf-8")
+            rubric = load_rubric(path, require_examples=False)
+        self.rubrics[key] = rubric
+        return json.dumps(
+            {
+                "key": key,
+                "id": rubric.id,
+                "kind": rubric.kind,
+                "has_model": bool(getattr(rubric, "model_reply", "")),
+            }
+        )
+
+    def check(self, key: str, answer: str) -> str:
+        """Judge an answer: a reply's text, or the picked option ids as a JSON list."""
+        rubric = self.rubrics[key]
+        if isinstance(rubric, ReplyRubric):
+            result = rubric.check(answer)
+            stored = answer
+        else:
+            picked = json.loads(answer) if answer else []
+            picked = [p for p in picked if isinstance(p, str)] if isinstance(picked, list) else []
+            result = rubric.check(picked)
+            stored = ",".join(picked)
+        html = result_html(
+            result, show_tone=False, links=LessonLinks(root=self.root, suffix=".html")
+        )
+        return json.dumps(
+            {
+                "passed": result.passed,
+                "score": result.score,
+                "criteria_met": result.criteria_met,
+                "criteria_total": result.criteria_total,
+                "summary": result.summary,
+                "kind": rubric.kind,
+                "answer": stored,
+                "html": html,
+                "tone": tone_html(result.tone) if isinstance(rubric, ReplyRubric) else "",
+            }
+        )
+
+    def preview(self, key: str, text: str) -> str:
+        """The quick summary and tone meter while the learner types; no attempt is recorded."""
+        rubric = self.rubrics[key]
+        if not isinstance(rubric, ReplyRubric) or not text.strip():
+            return json.dumps({"summary": "", "tone": ""})
+        if len(text) > PREVIEW_MAX_CHARS:
+            return json.dumps({"summary": "Long reply: press Check for feedback.", "tone": ""})
+        result = rubric.check(text)
+        mark = "✓" if result.passed else "…"
+        return json.dumps(
+            {"summary": f"{mark} so far: {result.summary}", "tone": tone_html(result.tone)}
+        )
+
+    def model(self, key: str) -> str:
+        """The rubric's model reply as escaped HTML ("" when it has none)."""
+        rubric = self.rubrics[key]
+        text = getattr(rubric, "model_reply", "")
+        if not text:
+            return ""
+        return (
+            '<p class="ss-model-head"><b>One reply that works</b> (yours can differ and still '
+            f'pass):</p><div class="ss-model-text">{esc(text)}</div>'
+        )
