@@ -28,5 +28,16 @@ const pyodide = await loadPyodide({
 pyodide.unpackArchive(new Uint8Array(fs.readFileSync(wheelPath)), "wheel");
 pyodide.runPython(WARM_UP);
 const snapshot = pyodide.makeMemorySnapshot();
+
+// Restore it once here, as the browser will: a snapshot larger than the memory a new Pyodide
+// starts with fails to restore ("offset is out of bounds"), and the pages would then quietly
+// take the slow start. Better that the build says so.
+const restored = await loadPyodide({
+  indexURL: pyodideDir.endsWith("/") ? pyodideDir : pyodideDir + "/",
+  packages: [],
+  _loadSnapshot: snapshot,
+});
+restored.unpackArchive(new Uint8Array(fs.readFileSync(wheelPath)), "wheel");
+restored.runPython("from skischool.live.page import Session\nSession()");
 fs.writeFileSync(outPath, snapshot);
 console.log(JSON.stringify({ pyodide: version, bytes: snapshot.length }));

@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..links import LessonLinks, for_notebook
+from ..live.page import PREVIEW_MAX_CHARS
 from ..model import ReplyRubric
 from ..render import result_html, scenario_html, tone_html
 from ..result import Result, esc
@@ -14,7 +15,6 @@ from .common import AttemptRecorder, attempts_label
 from .debounce import Debouncer
 
 LIVE_DELAY = 0.15  # seconds of quiet typing before live feedback refreshes
-LIVE_MAX_CHARS = 20_000  # past this, live feedback waits for the Check button
 
 
 class ReplyExercise(w.VBox):
@@ -117,7 +117,7 @@ class ReplyExercise(w.VBox):
             self.live.value = ""
             self.tone.value = ""
             return
-        if len(text) > LIVE_MAX_CHARS:
+        if len(text) > PREVIEW_MAX_CHARS:  # the same limit as on the book page
             self.live.value = '<span class="ss-live">Long reply: press Check for feedback.</span>'
             return
         result = self.rubric.check(text)
