@@ -191,4 +191,3 @@ def test_model_reply_is_escaped(session: Session) -> None:
     html = session.model(rubric_key(REPLY))
     assert rubric.model_reply.split()[0] in html
     assert session.model(rubric_key(CHOICE)) == ""
-
