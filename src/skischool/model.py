@@ -17,6 +17,9 @@ from .textmatch import clip
 EMPTY_NOTE = "There is no reply yet. Write one in your own words, then check it."
 # Beyond this a "reply" is a paste accident; checking only its start keeps the time bounded.
 MAX_CHECK_CHARS = 1_000_000
+#: Feedback while the learner types (the tone meter, "so far") stops past this length, on the
+#: book page and in the notebook widget alike; Check still judges the whole reply.
+PREVIEW_MAX_CHARS = 20_000
 LONG_NOTE = "Only the first 1,000,000 characters were checked; a reply this long will not be read."
 TELEGRAPHIC_NOTE = (
     "This reads as a list of keywords rather than sentences, so the moves it names don't count "

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..links import LessonLinks
-from ..model import ChoiceRubric, ReplyRubric
+from ..model import PREVIEW_MAX_CHARS, ChoiceRubric, ReplyRubric
 from ..platforms import limit_for
 from ..render import result_html, scenario_html, tone_html
 from ..result import esc
@@ -38,8 +38,6 @@ BOOK_ENV = "SKISCHOOL_BOOK_BUILD"
 #: ``<level>/<rubric file stem>``: where the worker finds the compiled rubric
 #: (``live/rubrics/<key>.json``). Checked strictly: it ends up in a URL.
 KEY_RE = re.compile(r"^[a-z][a-z-]*/[0-9a-z][0-9a-z-]*$")
-#: Live feedback (while typing) stops past this length; Check still judges the whole reply.
-PREVIEW_MAX_CHARS = 20_000
 
 
 def rubric_key(path: Path) -> str:

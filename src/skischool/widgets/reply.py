@@ -7,8 +7,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..links import LessonLinks, for_notebook
-from ..live.page import PREVIEW_MAX_CHARS
-from ..model import ReplyRubric
+from ..model import PREVIEW_MAX_CHARS, ReplyRubric
 from ..render import result_html, scenario_html, tone_html
 from ..result import Result, esc
 from .common import AttemptRecorder, attempts_label
