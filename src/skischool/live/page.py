@@ -170,18 +170,13 @@ class Session:
 
     def open(self, key: str, compiled: str) -> str:
         """Load one compiled rubric (the JSON the build wrote); returns what the page needs."""
-        import tempfile
-
-        from ..loader import load_rubric
+        from ..loader import build
+        from ..source import load_json
 
         if not KEY_RE.fullmatch(key):
             raise ValueError(f"live exercise key {key!r} is not <level>/<name>")
-        # Through a file, so the browser reads compiled rubrics with the very reader (and the
-        # very checks) that the CLI and the notebooks use.
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"{key.replace('/', '--')}.json"
-            path.write_text(compiled, encoding="utf-8")
-            rubric = load_rubric(path, require_examples=False)
+        # The very reader (and the very checks) that load_rubric uses for a .json file.
+        rubric = build(load_json(compiled, f"live/rubrics/{key}.json"), require_examples=False)
         self.rubrics[key] = rubric
         return json.dumps(
             {
