@@ -38,6 +38,7 @@ FLAGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 LOCAL_SCHEMES = {"data", "blob", "about"}
+VIEWPORT = {"width": 1280, "height": 900}
 # Closing a context or browser normally takes well under a second. One run of the suite hung for
 # more than 8 minutes in a context's close, so every close is bounded: past this, the browser
 # and Playwright's driver (our child processes) are killed and the test goes on.
@@ -129,11 +130,16 @@ def new_context(browser: Any, **options: Any) -> tuple[Any, Watch]:
     Use this for a second context while a :func:`browser_context` is open: Playwright's sync
     API allows only one running instance per thread.
     """
+    context = browser.new_context(**{"viewport": VIEWPORT, **options})
+    return context, watched(context)
+
+
+def watched(context: Any) -> Watch:
+    """Record what the context's pages do: requests off the machine, errors, dialogs, 404s."""
     watch = Watch()
-    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     context.on("request", lambda r: None if is_local(r.url) else watch.outside.append(r.url))
     context.on("page", watch.attach)
-    return context, watch
+    return watch
 
 
 def descendants(root: int | None = None) -> list[int]:
@@ -250,15 +256,10 @@ def browser_profile(**options: Any) -> Iterator[tuple[Any, Watch]]:
                 folder,
                 executable_path=executable,
                 args=FLAGS,
-                **{"viewport": {"width": 1280, "height": 900}, **options},
+                **{"viewport": VIEWPORT, **options},
             )
-            watch = Watch()
-            context.on(
-                "request", lambda r: None if is_local(r.url) else watch.outside.append(r.url)
-            )
-            context.on("page", watch.attach)
             try:
-                yield context, watch
+                yield context, watched(context)
             finally:
                 close_quietly("closing the browser profile", context.close)
     finally:
