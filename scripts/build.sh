@@ -30,7 +30,7 @@ inputs_hash() {
       \( -name '*.py' -o -name '*.json' -o -name '*.yaml' -o -name '*.yml' \) \
       -not -path '*/__pycache__/*' -not -path 'book/_vendor/*' -print0 2>/dev/null || true; } |
       sort -z | xargs -0 -r sha256sum
-    sha256sum _config.yml _toc.yml package-lock.json
+    sha256sum _config.yml _toc.yml course.yml package-lock.json
     # Which ideas each lesson teaches feeds the ideas map page.
     grep -H '^ideas:' lessons/*/*.md 2>/dev/null || true
     "$PY" --version

@@ -39,11 +39,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))  # the engine of this checkout, installed or not
+
+from skischool.course import Course, ExercisePage, Level  # noqa: E402
+
 LIVE_SRC = ROOT / "live"
 PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
 CACHE = ROOT / ".cache" / "live"
@@ -63,7 +66,6 @@ KERNEL_START = ("micropip", "packaging", "ipython", "jedi", "parso")
 #: Installed by the first cell with %pip, from JupyterLite's pypi/ folder; versions from .venv.
 PIPLITE_WHEELS = ("ipywidgets", "comm", "jupyterlab_widgets")
 INSTALL_LINE = "%pip install -q skischool ipywidgets"
-EXERCISE_CALL = re.compile(r'^exercise\("([^"]+)\.ya?ml"\)', re.M)
 
 
 class LiveBuildError(RuntimeError):
@@ -77,66 +79,19 @@ def log(message: str) -> None:
 # --- the exercise pages ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Page:
-    """An exercise page (or checkpoint) of the book, as the live site needs it."""
-
-    id: str  # "green-circle/03-spot-the-outsider"
-    source: Path
-    title: str
-    level: str  # the toc caption: "Level 2 · Green Circle"
-    rubrics: tuple[str, ...]  # rubric file stems, in page order
-    headings: tuple[str, ...]  # the heading above each exercise call ("" if none)
-
-
-def exercise_pages(root: Path = ROOT) -> list[Page]:
-    """Every exercise page of ``_toc.yml``, in book order (levels, then page names)."""
-    import yaml
-
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages: list[Page] = []
-    for part in toc.get("parts", []):
-        caption = str(part.get("caption", ""))
-        for chapter in part.get("chapters", []):
-            for entry in chapter.get("sections", []) or []:
-                for doc in _expand(root, entry):
-                    if doc.startswith("exercises/"):
-                        pages.append(_read_page(root, doc, caption))
-    if not pages:
-        raise LiveBuildError(f"{root / '_toc.yml'}: lists no exercises/ pages")
-    return pages
-
-
-def _expand(root: Path, entry: dict[str, str]) -> list[str]:
-    if "file" in entry:
-        return [entry["file"]]
-    if "glob" in entry:
-        return sorted(
-            p.relative_to(root).with_suffix("").as_posix() for p in root.glob(entry["glob"] + ".md")
+def course() -> Course:
+    """The course model (``course.yml``): its exercise pages, in book order, are what the live
+    site serves; a course with authoring problems is not built."""
+    model = Course.load(ROOT)
+    problems = model.problems()
+    if problems:
+        raise LiveBuildError(
+            "the course has problems (skischool course check):\n"
+            + "\n".join(f"  {p}" for p in problems)
         )
-    return []
-
-
-def _read_page(root: Path, doc: str, caption: str) -> Page:
-    source = root / f"{doc}.md"
-    text = source.read_text(encoding="utf-8")
-    title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), "")
-    if not title:
-        raise LiveBuildError(f"{source}: has no '# ' heading to use as the exercise title")
-    rubrics: list[str] = []
-    headings: list[str] = []
-    heading = ""
-    for line in text.splitlines():
-        if line.startswith("#") and not line.startswith("# ") and line.lstrip("#").startswith(" "):
-            heading = line.lstrip("#").strip()
-        match = EXERCISE_CALL.match(line)
-        if match:
-            rubrics.append(match.group(1))
-            headings.append(heading)
-    if not rubrics:
-        raise LiveBuildError(f'{source}: no exercise("….yaml") call found')
-    page_id = doc.removeprefix("exercises/")
-    return Page(page_id, source, title, caption, tuple(rubrics), tuple(headings))
+    if not model.pages:
+        raise LiveBuildError(f"{ROOT / 'course.yml'}: the course has no exercise pages")
+    return model
 
 
 # --- contents: notebooks and rubrics --------------------------------------------------------
@@ -149,14 +104,14 @@ def _cell(kind: str, source: str, **extra: object) -> dict[str, object]:
     return cell
 
 
-def notebook(page: Page) -> dict[str, object]:
+def notebook(page: ExercisePage, level: Level) -> dict[str, object]:
     """A plain notebook for the page: no MyST markup, which JupyterLab would show raw."""
     depth = page.id.count("/") + 1
     book = "../" * (depth + 1) + f"exercises/{page.id}.html"
     cells = [
         _cell(
             "markdown",
-            f"# {page.title}\n\n*{page.level}.* This is the notebook form of "
+            f"# {page.title}\n\n*{level.label}.* This is the notebook form of "
             f"[the exercise page in the book]({book}), running in your browser. "
             "Run the cells from the top (Shift+Enter). Attempts made here are kept in this "
             "notebook's own browser storage, apart from the book pages' store: download them "
@@ -165,10 +120,11 @@ def notebook(page: Page) -> dict[str, object]:
         # skischool.live.exercise saves attempts on the JupyterLite drive (browser storage).
         _cell("code", INSTALL_LINE + "\nfrom skischool.live import exercise"),
     ]
-    for stem, heading in zip(page.rubrics, page.headings, strict=True):
-        if heading and len(page.rubrics) > 1:
-            cells.append(_cell("markdown", f"## {heading}"))
-        cells.append(_cell("code", f'exercise("{stem}.json")'))
+    for ex in page.exercises:
+        if ex.heading and len(page.exercises) > 1:
+            cells.append(_cell("markdown", f"## {ex.heading}"))
+        stem = ex.key.split("/", 1)[1]
+        cells.append(_cell("code", f'exercise("{stem}.json", page="{page.id}")'))
     return {
         "cells": cells,
         "metadata": {
@@ -185,23 +141,22 @@ def notebook(page: Page) -> dict[str, object]:
     }
 
 
-def write_contents(pages: list[Page], content: Path) -> None:
-    sys.path.insert(0, str(ROOT / "src"))
+def write_contents(model: Course, content: Path) -> None:
     from skischool.situations import compile_yaml
 
-    for page in pages:
-        folder = content / "exercises" / page.id.split("/")[0]
+    for page in model.pages:
+        folder = content / "exercises" / page.level
         folder.mkdir(parents=True, exist_ok=True)
         stem = page.id.split("/")[1]
         (folder / f"{stem}.ipynb").write_text(
-            json.dumps(notebook(page), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(notebook(page, model.level(page.level)), indent=1, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
         )
-        for rubric in page.rubrics:
-            src = page.source.parent / f"{rubric}.yaml"
-            if not src.is_file():
-                raise LiveBuildError(f"{page.source}: names {rubric}.yaml, which does not exist")
-            (folder / f"{rubric}.json").write_text(
-                compile_yaml(src, positions=False), encoding="utf-8"
+        for ex in page.exercises:
+            assert ex.rubric_path is not None  # read from the sources, not a built file
+            (folder / f"{ex.rubric_path.stem}.json").write_text(
+                compile_yaml(ex.rubric_path, positions=False), encoding="utf-8"
             )
 
 
@@ -329,7 +284,7 @@ def inputs_hash() -> str:
     """Everything the site is made from; unchanged hash means the last build still stands."""
     digest = hashlib.sha256()
     files = [
-        ROOT / "_toc.yml",
+        ROOT / "course.yml",
         ROOT / "package-lock.json",
         ROOT / "requirements.txt",
         Path(__file__),
@@ -353,7 +308,8 @@ def build(output: Path, *, force: bool = False) -> None:
     if not force and stamp.is_file() and stamp.read_text().strip() == want:
         log(f"{output} is up to date")
         return
-    pages = exercise_pages()
+    model = course()
+    pages = model.pages
     jupyter = Path(sys.executable).parent / "jupyter"
     with tempfile.TemporaryDirectory(prefix="skischool-live-") as tmp:
         work = Path(tmp)
@@ -366,7 +322,7 @@ def build(output: Path, *, force: bool = False) -> None:
         n_kernel = vendor_pyodide(lite_dir / "static")
         wheels = piplite_wheels(lite_dir / "pypi")
         content = work / "content"
-        write_contents(pages, content)
+        write_contents(model, content)
         log(
             f"{len(pages)} exercise pages, {n_kernel} kernel wheels, "
             f"{len(wheels)} piplite wheels; running jupyter lite build"
@@ -389,6 +345,8 @@ def build(output: Path, *, force: bool = False) -> None:
         shutil.copytree(
             content / "exercises", staged / "rubrics", ignore=shutil.ignore_patterns("*.ipynb")
         )
+        # The built course file: a class report or `grade` away from the sources reads it.
+        (staged / COURSE_JSON).write_text(model.to_json(), encoding="utf-8")
         check_site(staged)
         if output.exists():
             shutil.rmtree(output)
@@ -398,6 +356,8 @@ def build(output: Path, *, force: bool = False) -> None:
     log(f"built {output} ({du(output) / 1e6:.1f} MB)")
 
 
+#: The built course file (skischool.course.Course.to_json), beside the engine's files.
+COURSE_JSON = "course.json"
 #: The worker reads this first (never from a stale cache) to learn the other files' names.
 ENGINE_MANIFEST = "engine.json"
 ENGINE_FORMAT = "skischool-live-engine"

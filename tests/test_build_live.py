@@ -45,55 +45,44 @@ EXERCISE_SOURCES = sorted((ROOT / "exercises").glob("*/*.md"))
 # --- reading the book's exercise pages -------------------------------------------------------
 
 
-def test_every_exercise_page_becomes_a_live_page_in_book_order() -> None:
-    pages = build_live.exercise_pages()
-    assert {p.source for p in pages} == set(EXERCISE_SOURCES)
-    levels = [p.level for p in pages]
-    assert levels[0].startswith("Level 1") and levels[-1].startswith("Level 5")
-    assert levels == sorted(levels)  # "Level 1 · …" < "Level 2 · …": levels stay together
-    for page in pages:
-        assert page.rubrics, page.id
-        for rubric in page.rubrics:
-            assert (page.source.parent / f"{rubric}.yaml").is_file()
-    checkpoints = [p for p in pages if p.id.endswith("/checkpoint")]
-    assert len(checkpoints) == 5 and all(len(p.rubrics) == 3 for p in checkpoints)
-    assert all(all(h for h in p.headings) for p in checkpoints)
+def test_the_live_site_serves_the_course_models_pages_in_book_order() -> None:
+    model = build_live.course()
+    assert {p.path for p in model.pages} == set(EXERCISE_SOURCES)
+    numbers = [model.level(p.level).number for p in model.pages]
+    assert numbers == sorted(numbers) and numbers[0] == 1 and numbers[-1] == len(model.levels)
 
 
-def _page_file(tmp_path: Path, text: str) -> Path:
-    (tmp_path / "exercises" / "x-level").mkdir(parents=True)
-    path = tmp_path / "exercises" / "x-level" / "01-a.md"
-    path.write_text(text, encoding="utf-8")
-    return path
+def test_a_course_with_problems_is_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    from skischool.course import Course
+    from skischool.errors import Problem
 
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ('no heading\n\nexercise("01-a.yaml")\n', "has no '# ' heading"),
-        ("# Title\n\nno exercise here\n", 'no exercise("….yaml") call'),
-    ],
-)
-def test_a_page_the_build_cannot_use_is_refused_by_name(
-    tmp_path: Path, text: str, message: str
-) -> None:
-    path = _page_file(tmp_path, text)
-    with pytest.raises(build_live.LiveBuildError, match=re.escape(message)) as info:
-        build_live._read_page(tmp_path, "exercises/x-level/01-a", "Level 9")
-    assert str(path) in str(info.value)
+    real = Course.problems
+    monkeypatch.setattr(
+        Course, "problems", lambda self: [*real(self), Problem("x.yaml", 3, 1, "title", "drift")]
+    )
+    with pytest.raises(build_live.LiveBuildError, match=r"x\.yaml:3:1: title: drift"):
+        build_live.course()
 
 
 def test_notebook_is_plain_and_uses_the_browser_kernel() -> None:
-    page = next(p for p in build_live.exercise_pages() if p.id == "green-circle/checkpoint")
-    nb = build_live.notebook(page)
+    model = build_live.course()
+    page = model.page("green-circle/checkpoint")
+    nb = build_live.notebook(page, model.level("green-circle"))
     assert nb["metadata"]["kernelspec"]["name"] == "python"  # not python3: no such kernel there
     sources = [c["source"] for c in nb["cells"]]
     assert sources[1].startswith(build_live.INSTALL_LINE)
     calls = [s for s in sources if s.startswith("exercise(")]
-    assert calls == [f'exercise("{r}.json")' for r in page.rubrics]
+    assert calls == [
+        f'exercise("{ex.key.split("/")[1]}.json", page="green-circle/checkpoint")'
+        for ex in page.exercises
+    ]
+    assert len(calls) == 3
     text = "\n".join(sources)
     assert "{doc}" not in text and "```{" not in text and "{bdg" not in text
+    assert "*Level 2 · Green Circle.*" in sources[0]
     assert "../../../exercises/green-circle/checkpoint.html" in sources[0]
+    for ex in page.exercises:  # each exercise under its page heading
+        assert f"## {ex.heading}" in sources
 
 
 def test_check_site_refuses_a_cdn_or_pypi_fallback(tmp_path: Path) -> None:
@@ -215,6 +204,26 @@ def test_every_live_exercise_finds_its_rubric_and_every_page_its_notebook(
         nb = json.loads((live / "files" / "exercises" / level / f"{page}.ipynb").read_text())
         assert nb["metadata"]["kernelspec"]["name"] == "python"
     assert total >= len(EXERCISE_SOURCES)
+
+
+def test_the_built_course_file_and_pages_name_the_course_and_each_page(
+    site: Path, live: Path
+) -> None:
+    """course.json reads back as the model; every live exercise records its page; the script
+    tag names the course and release, so downloads can be told apart in a class report."""
+    from skischool.course import Course
+
+    model = Course.load(ROOT)
+    built = Course.from_json((live / "course.json").read_text(encoding="utf-8"))
+    assert [ex.key for ex in built.exercises()] == [ex.key for ex in model.exercises()]
+    assert (built.id, built.release) == (model.id, model.release)
+    for page in model.pages:
+        html = (site / f"{page.docname}.html").read_text(encoding="utf-8")
+        pages = re.findall(r'data-ss-page="([^"]*)"', html)
+        assert pages == [page.id] * len(page.exercises), page.id
+        assert (
+            f'data-ss-course="{model.id}"' in html and f'data-ss-release="{model.release}"' in html
+        )
 
 
 def test_ordinary_pages_do_not_load_the_runtime(site: Path) -> None:

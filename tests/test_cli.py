@@ -165,26 +165,30 @@ def test_check_prints_the_lesson_file_of_failed_criteria() -> None:
 
 
 def test_validate_reports_a_lesson_that_does_not_exist(tmp_path: Path) -> None:
-    (tmp_path / "_toc.yml").write_text(
-        "root: intro\nchapters:\n  - glob: lessons/*\n", encoding="utf-8"
+    (tmp_path / "course.yml").write_text(
+        "format: skischool-course\nversion: 1\nid: c\ntitle: C\nrelease: '1'\nroot: intro\n"
+        "levels:\n  - {slug: a, caption: A, badge: dark}\n",
+        encoding="utf-8",
     )
-    (tmp_path / "lessons").mkdir()
-    (tmp_path / "lessons" / "listen-first.md").write_text("# x\n", encoding="utf-8")
+    (tmp_path / "lessons" / "a").mkdir(parents=True)
+    for name in ("index.md", "01-listen-first.md"):
+        (tmp_path / "lessons" / "a" / name).write_text("# x\n", encoding="utf-8")
     (tmp_path / "exercises").mkdir()
     rubric = tmp_path / "exercises" / "r.yaml"
     rubric.write_text(
         GOOD.replace(
             "    why: It shows you care.\n",
-            "    why: It shows you care.\n    lesson: lessons/listen-frist\n",
+            "    why: It shows you care.\n    lesson: lessons/a/01-listen-frist\n",
         ),
         encoding="utf-8",
     )
     proc = run("validate", str(tmp_path / "exercises"))
     assert proc.returncode == 1, proc.stdout
     assert (
-        f"{rubric}:19:13: criteria[1].lesson: 'lessons/listen-frist' names no lesson" in proc.stdout
+        f"{rubric}:19:13: criteria[1].lesson: 'lessons/a/01-listen-frist' names no lesson"
+        in proc.stdout
     )
-    assert "(the closest is 'lessons/listen-first')" in proc.stdout
+    assert "(the closest is 'lessons/a/01-listen-first')" in proc.stdout
 
 
 # --- Robustness: every path ends in a message and an exit code, never a traceback. -------------

@@ -16,7 +16,6 @@ Tests are parametrised by file, so a failure names the page or rubric to fix.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,6 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
+from skischool.course import Course, toc
 from skischool.examples import validate_file
 from skischool.loader import MIN_FAIL_EXAMPLES, MIN_PASS_EXAMPLES, SITUATIONS, load_rubric
 from skischool.model import ChoiceRubric, ReplyRubric
@@ -37,14 +37,10 @@ LESSONS = ROOT / "lessons"
 TOC = ROOT / "_toc.yml"
 SEED_IDEAS = ROOT / "book" / "seed-ideas.yml"
 
-#: level slug -> the sphinx-design badge colour CONTRIBUTING.md gives it
-LEVELS = {
-    "bunny-hill": "secondary",
-    "green-circle": "success",
-    "blue-square": "primary",
-    "black-diamond": "dark",
-    "locals": "warning",
-}
+#: The course model: levels (declared once, in course.yml), lessons, pages and exercises.
+COURSE = Course.load(ROOT)
+#: level slug -> its sphinx-design badge colour, from course.yml
+LEVELS = {level.slug: level.badge for level in COURSE.levels}
 REQUIRED_PLATFORMS = ("x", "facebook", "instagram", "linkedin", "review", "forum")
 REQUIRED_SITUATIONS = SITUATIONS  # complaint, question, praise, troll, rant, misinformation, crisis
 
@@ -97,35 +93,10 @@ def lesson_ideas() -> dict[str, list[str]]:
     return out
 
 
-def toc_entries() -> tuple[set[str], list[str]]:
-    """The docnames listed by ``file:`` and the patterns listed by ``glob:`` in _toc.yml."""
-    files: set[str] = set()
-    globs: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in {"file", "root"} and isinstance(value, str):
-                    files.add(value.removesuffix(".md"))
-                elif key == "glob" and isinstance(value, str):
-                    globs.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(yaml.safe_load(TOC.read_text(encoding="utf-8")))
-    return files, globs
-
-
-EXERCISE_CALL_RE = re.compile(r"""\bexercise\(\s*(?:rubric\s*=\s*)?["']([^"']+\.ya?ml)["']""")
-
-
 def page_rubrics(page: Path) -> list[Path]:
-    """Rubric files named by ``exercise("...")`` calls in a page, resolved against its folder."""
-    text = page.read_text(encoding="utf-8")
-    return [(page.parent / m).resolve() for m in EXERCISE_CALL_RE.findall(text)]
+    """Rubric files the course model finds placed on an exercise page, in page order."""
+    found = next(p for p in COURSE.pages if p.path == page)
+    return [ex.rubric_path for ex in found.exercises if ex.rubric_path is not None]
 
 
 @cache
@@ -418,40 +389,36 @@ def test_read_myst_finds_nested_directives_and_skips_code() -> None:
     assert [label for _, label in page.labels] == ["lesson-sample"]
 
 
-def test_toc_reader_and_rubric_calls(tmp_path: Path) -> None:
-    files, globs = toc_entries()
-    assert "book/intro" in files and any(g.startswith("exercises/") for g in globs)
-    page = tmp_path / "p.md"
-    page.write_text('exercise("01-a.yaml")\nexercise( "sub/b.yml" )\n', encoding="utf-8")
-    assert page_rubrics(page) == [(tmp_path / n).resolve() for n in ("01-a.yaml", "sub/b.yml")]
+# --- the course model agrees with what authors wrote ------------------------------------------
 
 
-# --- the table of contents ---------------------------------------------------------------------
+def test_the_course_model_finds_no_problems() -> None:
+    """Rubric level and title, page badge and lesson link, ids: each checked against course.yml
+    and the page that places the rubric (skischool course check prints the same list)."""
+    problems = COURSE.problems()
+    assert not problems, "\n".join(str(p) for p in problems)
+
+
+def test_toc_is_written_from_the_course_file() -> None:
+    assert TOC.read_text(encoding="utf-8") == toc(COURSE), (
+        "_toc.yml is stale: run python -m skischool course toc --write"
+    )
 
 
 @pytest.mark.parametrize("page", EXERCISE_PAGES + LESSON_PAGES, ids=rel)
-def test_page_is_in_the_toc(page: Path) -> None:
-    files, globs = toc_entries()
-    name = docname(page)
-    assert name in files or any(fnmatch.fnmatchcase(name, g) for g in globs), (
-        f"{rel(page)} is not matched by any file: or glob: in _toc.yml, so it is not built"
+def test_page_is_a_page_of_the_course(page: Path) -> None:
+    assert docname(page) in COURSE.docnames(), (
+        f"{rel(page)} is not a page of the course: lessons/<level>/NN-slug.md, "
+        "exercises/<level>/NN-slug.md or exercises/<level>/checkpoint.md of a level in course.yml"
     )
 
 
 # --- rubrics -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", EXERCISE_PAGES, ids=rel)
-def test_exercise_page_uses_rubrics_that_exist(page: Path) -> None:
-    used = page_rubrics(page)
-    assert used, f'{rel(page)} has no exercise("NN-slug.yaml") code cell'
-    missing = [str(p) for p in used if not p.is_file()]
-    assert not missing, f"{rel(page)} names rubric files that do not exist: {missing}"
-
-
 @pytest.mark.parametrize("path", RUBRICS, ids=rel)
 def test_rubric_is_used_by_an_exercise_page(path: Path) -> None:
-    used = {p for page in EXERCISE_PAGES for p in page_rubrics(page)}
+    used = {ex.rubric_path for ex in COURSE.exercises()}
     assert path.resolve() in used, (
         f'{rel(path)} is not used by any exercise page (no exercise("{path.name}") cell)'
     )
@@ -491,8 +458,7 @@ def test_rubric_has_enough_examples(path: Path) -> None:
 def test_rubric_names_its_level_and_lesson(path: Path) -> None:
     r = rubric(path)
     assert r is not None, f"{rel(path)} does not load (see its validation test)"
-    folder = path.parent.name
-    assert r.level == folder, f"{rel(path)}: level is {r.level!r}, but it sits in {folder}/"
+    folder = path.parent.name  # its level: checked against course.yml by the model
     assert r.lesson, f"{rel(path)}: no lesson: (e.g. lessons/{folder}/02-slug)"
     lesson = ROOT / f"{r.lesson.removesuffix('.md')}.md"
     assert lesson.is_file(), f"{rel(path)}: lesson {r.lesson!r} does not exist"

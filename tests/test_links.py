@@ -136,7 +136,7 @@ def test_the_course_root_is_found_from_every_rubric() -> None:
 
 
 def test_an_installed_package_has_no_course(tmp_path: Path) -> None:
-    (tmp_path / "_toc.yml").write_text("root: intro\n", encoding="utf-8")
+    (tmp_path / "course.yml").write_text("format: skischool-course\n", encoding="utf-8")
     rubrics = tmp_path / ".venv" / "lib" / "site-packages" / "skischool" / "rubrics"
     rubrics.mkdir(parents=True)
     assert course_root(rubrics / "complaint.yaml") is None
@@ -151,7 +151,7 @@ def test_every_lesson_is_a_page_the_book_builds(path: Path) -> None:
         docname = lesson_docname(value)
         assert docname is not None, f"{field}: {value!r}"
         assert (ROOT / f"{docname}.md").is_file(), f"{field}: {value!r} has no file"
-        assert docname in BUILT, f"{field}: {value!r} is not in _toc.yml"
+        assert docname in BUILT, f"{field}: {value!r} is not a page of the course"
         assert lesson_problem(value, ROOT) is None
 
 
@@ -172,10 +172,10 @@ def test_the_two_lessons_the_issue_found_missing_are_reported() -> None:
         assert f"(the closest is '{hint}" in message
 
 
-def test_a_lesson_left_out_of_the_toc_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "_toc.yml").write_text(
-        "format: jb-book\nroot: intro\nchapters:\n  - file: lessons/a/index\n"
-        "    sections:\n      - glob: lessons/a/[0-9]*\n",
+def test_a_lesson_left_out_of_the_course_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "course.yml").write_text(
+        "format: skischool-course\nversion: 1\nid: c\ntitle: C\nrelease: '1'\nroot: intro\n"
+        "levels:\n  - {slug: a, caption: A, badge: dark}\n",
         encoding="utf-8",
     )
     lessons = tmp_path / "lessons" / "a"
@@ -186,6 +186,6 @@ def test_a_lesson_left_out_of_the_toc_is_reported(tmp_path: Path) -> None:
     assert lesson_problem("lessons/a/01-one", tmp_path) is None
     assert lesson_problem("lessons/a/index.md", tmp_path) is None
     unlisted = lesson_problem("lessons/a/draft", tmp_path)
-    assert unlisted is not None and "_toc.yml" in unlisted and "404" in unlisted
+    assert unlisted is not None and "course.yml" in unlisted and "404" in unlisted
     missing = lesson_problem("lessons/a/01-onne", tmp_path)
     assert missing is not None and "(the closest is 'lessons/a/01-one')" in missing

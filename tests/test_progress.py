@@ -30,6 +30,7 @@ from skischool.progress import (
     default_path,
     open_store,
     parse_export,
+    read_export,
 )
 
 # Any ProgressWarning not expected via pytest.warns() means the store silently degraded.
@@ -106,6 +107,7 @@ def test_attempt_dict_round_trip_and_fields() -> None:
         "answer": "b,d",
         "learner": "Ana",
         "id": attempt.id,
+        "page": "",
     }
     assert Attempt.from_dict(data) == attempt
     assert Attempt.from_dict(json.loads(json.dumps(data))) == attempt
@@ -197,7 +199,7 @@ def test_store_creates_parent_dirs_wal_and_schema_version(tmp_path: Path) -> Non
         assert store.journal_mode == "wal"
         store.record(make())
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 1
     conn.close()
@@ -1237,7 +1239,7 @@ def test_version_1_store_is_migrated_and_its_old_export_imports_once(db: Path) -
         assert store.import_attempts(parse_export(old_export)) == 0
         store.record(make(answer="new"))
     conn = raw(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     assert conn.execute("SELECT count(*) FROM attempts WHERE attempt_id IS NULL").fetchone()[0] == 0
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     conn.close()
@@ -1435,3 +1437,46 @@ def test_damage_inside_rows_hides_no_other_attempt(db: Path) -> None:
     conn = raw(db)
     assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 5, "nothing deleted"
     conn.close()
+
+
+def test_version_2_store_gains_pages_and_keeps_every_attempt(db: Path) -> None:
+    """Schema 3 adds the exercise page; attempts saved before keep an empty page (their rubric
+    id still names the exercise) and their ids, and new attempts keep their page."""
+    conn = raw(db)
+    for statement in SCHEMA_V1:
+        conn.execute(statement)
+    conn.execute("ALTER TABLE attempts ADD COLUMN attempt_id TEXT")
+    conn.execute("CREATE UNIQUE INDEX attempts_by_attempt_id ON attempts (attempt_id)")
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute(
+        "INSERT INTO attempts (exercise, time, score, passed, criteria_met, criteria_total,"
+        " kind, answer, learner, attempt_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        ("ex1", "2024-05-01T09:00:00.000000+00:00", 50, 0, 1, 3, "reply", b"old", "", "id-1"),
+    )
+    conn.commit()
+    conn.close()
+    with ProgressStore(db) as store:
+        (old,) = store.attempts()
+        assert (old.id, old.answer, old.page) == ("id-1", "old", "")
+        store.record(make(answer="new", page="green-circle/checkpoint"))
+    with ProgressStore(db) as again:
+        pages = [(a.answer, a.page) for a in again.attempts()]
+        assert pages == [("old", ""), ("new", "green-circle/checkpoint")]
+        exported = read_export(again.export_json(course="c", release="2"), source="x.json")
+    assert (exported.course, exported.release) == ("c", "2")
+    assert [a.page for a in exported.attempts] == ["", "green-circle/checkpoint"]
+    conn = raw(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("course", 3), ("release", ["x"]), ("exported", "x" * 101)]
+)
+def test_a_progress_file_naming_its_course_badly_is_refused_by_name(
+    field: str, value: object
+) -> None:
+    doc = _export_doc(attempts=[])
+    doc[field] = value
+    with pytest.raises(ProgressStoreError, match=f'^mine.json: field "{field}" must be a str'):
+        read_export(json.dumps(doc), source="mine.json")

@@ -28,6 +28,11 @@
 
   var script = document.currentScript;
   var staticBase = script ? script.src.replace(/[^/]*$/, "") : "";
+  // The course and release the book was built from (book/_ext/live_exercise.py writes them on
+  // this script tag from course.yml): a download names them, so a class report can tell a file
+  // from another course or an older release.
+  var COURSE = script ? script.getAttribute("data-ss-course") || "" : "";
+  var RELEASE = script ? script.getAttribute("data-ss-release") || "" : "";
   var root = document.documentElement.getAttribute("data-content_root") || "";
   var liveBase = new URL(root + "live/", location.href).href;
   var pageNotebook = location.pathname.replace(/^.*\/exercises\//, "").replace(/\.html$/, "");
@@ -98,7 +103,12 @@
       return "";
     },
     exportText: function () {
-      var head = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exported: new Date().toISOString() };
+      var head = { format: EXPORT_FORMAT, version: EXPORT_VERSION };
+      if (COURSE) {
+        head.course = COURSE;
+        head.release = RELEASE;
+      }
+      head.exported = new Date().toISOString();
       head.attempts = this.all();
       return JSON.stringify(head, null, 1) + "\n";
     },
@@ -140,6 +150,7 @@
       if (typeof a[name] !== fields[name]) return '"' + name + '" must be a ' + fields[name];
     }
     if (!a.id || !a.exercise) return '"id" and "exercise" must not be empty';
+    if (a.page !== undefined && typeof a.page !== "string") return '"page" must be a string';
     if (a.kind !== "reply" && a.kind !== "choice") return '"kind" must be "reply" or "choice"';
     if (isNaN(Date.parse(a.time))) return '"time" is not a date';
     return "";
@@ -229,6 +240,7 @@
     this.section = section;
     this.key = section.getAttribute("data-ss-rubric");
     this.exercise = section.getAttribute("data-ss-exercise");
+    this.page = section.getAttribute("data-ss-page") || ""; // with the rubric id, the attempt's key
     this.kind = section.getAttribute("data-ss-kind");
     this.text = section.querySelector("textarea.ss-text");
     this.count = section.querySelector(".ss-count");
@@ -384,6 +396,7 @@
       answer: verdict.answer.slice(0, KEEP_CHARS),
       learner: "",
       id: newId(),
+      page: this.page,
     };
     try {
       store.save(attempt);

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from . import __version__
+from .commands import CommandError
 from .platforms import PLATFORMS
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -71,6 +72,12 @@ def _say(message: str) -> None:
 
 def _out(text: str, *, keep_sgr: bool = False) -> None:
     print(clean(text, keep_sgr=keep_sgr))
+
+
+def emit(text: str) -> None:
+    """A line of a command's output, with control characters made visible (learner text may
+    hold anything; it must never drive the terminal)."""
+    _out(text)
 
 
 def _print_json(obj: object, *, indent: int | None = None) -> None:
@@ -444,6 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("paths", nargs="+", metavar="RUBRIC")
     co.add_argument("--out", metavar="DIR", help="write into DIR instead of beside each file")
     co.set_defaults(func=cmd_compile)
+
+    from .commands import register_all
+
+    register_all(sub)
     return parser
 
 
@@ -485,6 +496,9 @@ def main(argv: list[str] | None = None) -> int:
         if sys.stdout is not None:
             sys.stdout.flush()  # a full disk or a closed pipe shows here, inside the handlers
         return status
+    except CommandError as exc:
+        _say(f"skischool: {exc}")
+        return EXIT_FAIL
     except KeyboardInterrupt:
         _say("skischool: interrupted")
         return EXIT_INTERRUPTED

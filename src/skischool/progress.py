@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import sqlite3
@@ -42,13 +42,16 @@ __all__ = [
     "EXPORT_VERSION",
     "SCHEMA_VERSION",
     "Attempt",
+    "Export",
     "NullStore",
     "ProgressStore",
     "ProgressStoreError",
     "ProgressWarning",
+    "Store",
     "default_path",
     "open_store",
     "parse_export",
+    "read_export",
     "set_aside",
 ]
 
@@ -58,9 +61,11 @@ ENV_VAR = "SKISCHOOL_PROGRESS"
 OFF_VALUES = frozenset({"off", "0", "false", "none"})
 #: Stored in ``PRAGMA user_version``; bump it and add a migration when the schema changes.
 #: 1: the first release. 2: ``attempt_id`` (stable identity, unique) added.
-SCHEMA_VERSION = 2
-#: The ``"version"`` of an export document. Still 1: version 2 stores only added the optional
-#: ``"id"`` of each attempt, which older readers ignore, so their exports stay readable.
+#: 3: ``page`` (the exercise page an attempt was made on) added.
+SCHEMA_VERSION = 3
+#: The ``"version"`` of an export document. Still 1: later stores only added optional fields
+#: (each attempt's ``"id"`` and ``"page"``; the document's ``"course"`` and ``"release"``),
+#: which older readers ignore, so their exports stay readable.
 EXPORT_VERSION = 1
 #: Seconds a writer waits for another notebook's transaction before giving up.
 DEFAULT_TIMEOUT = 10.0
@@ -91,16 +96,18 @@ _SCHEMA = (
         answer         BLOB    NOT NULL,
         learner        TEXT    NOT NULL DEFAULT '',
         -- Attempt.id: the same attempt imported or merged twice is stored once.
-        attempt_id     TEXT
+        attempt_id     TEXT,
+        page           TEXT    NOT NULL DEFAULT ''
     )
     """,
     "CREATE INDEX attempts_by_exercise ON attempts (exercise, time, id)",
     "CREATE UNIQUE INDEX attempts_by_attempt_id ON attempts (attempt_id)",
 )
-_COLUMNS = (
+_V2_COLUMNS = (
     "exercise, time, score, passed, criteria_met, criteria_total, kind, answer, learner, attempt_id"
 )
-_INSERT = f"INSERT OR IGNORE INTO attempts ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
+_COLUMNS = f"{_V2_COLUMNS}, page"
+_INSERT = f"INSERT OR IGNORE INTO attempts ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 
 
 class ProgressWarning(UserWarning):
@@ -211,6 +218,9 @@ class Attempt:
     answer: str
     learner: str = ""
     id: str = field(default_factory=_new_id)
+    #: The exercise page (``green-circle/checkpoint``): with ``exercise`` (the rubric id), the
+    #: attempt's key in the course. Empty in records made before pages were recorded.
+    page: str = ""
 
     def __post_init__(self) -> None:
         """Reject malformed attempts early: the engine's bug, not the learner's problem."""
@@ -245,9 +255,15 @@ class Attempt:
             object.__setattr__(self, "id", _derive_id(self._content()))
         else:
             object.__setattr__(self, "id", _clean_text(self.id))
+        if not isinstance(self.page, str) or len(self.page) > MAX_ID_CHARS:
+            raise ValueError(
+                f"page must be a str of at most {MAX_ID_CHARS} characters, got {_show(self.page)}"
+            )
+        object.__setattr__(self, "page", _clean_text(self.page))
 
     def _content(self) -> tuple[object, ...]:
-        """Everything but the id, in field order: what a derived id is computed from."""
+        """What a derived id is computed from: the fields records had before ids (so not
+        ``page``, which came later: an old record's id must not change)."""
         return (
             self.exercise,
             self.time,
@@ -328,10 +344,28 @@ def open_store(path: str | os.PathLike[str] | None = None) -> ProgressStore | Nu
         return NullStore(reason=str(exc))
 
 
+@dataclass(frozen=True)
+class Export:
+    """A progress file as read: its attempts, and the course and release it names (empty in
+    files made before they were recorded)."""
+
+    attempts: list[Attempt]
+    course: str = ""
+    release: str = ""
+    exported: str = ""
+
+
 def parse_export(
     text: str, *, source: str = "progress file", known_ids: Container[str] = ()
 ) -> list[Attempt]:
-    """The attempts of an :meth:`ProgressStore.export_json` document, or a clear error.
+    """The attempts of an :meth:`ProgressStore.export_json` document (see :func:`read_export`)."""
+    return read_export(text, source=source, known_ids=known_ids).attempts
+
+
+def read_export(
+    text: str, *, source: str = "progress file", known_ids: Container[str] = ()
+) -> Export:
+    """An :meth:`ProgressStore.export_json` document, or a clear error.
 
     Why strict: this reads a file the learner's browser kept or a learner handed in; a
     damaged one must be named and explained, never half-imported. Whatever the text, the
@@ -374,7 +408,15 @@ def parse_export(
             attempts.append(Attempt.from_dict(record))
         except (ValueError, RecursionError) as exc:
             raise ProgressStoreError(f"{source}: attempts[{i}]: {exc}") from None
-    return attempts
+    named = {}
+    for key in ("course", "release", "exported"):
+        value = document.get(key, "")
+        if not isinstance(value, str) or len(value) > MAX_ID_CHARS:
+            raise ProgressStoreError(
+                f'{source}: field "{key}" must be a str of at most {MAX_ID_CHARS} characters'
+            )
+        named[key] = _clean_text(value)
+    return Export(attempts, **named)
 
 
 def set_aside(path: Path, label: str = "damaged") -> Path:
@@ -397,16 +439,16 @@ def set_aside(path: Path, label: str = "damaged") -> Path:
 # --------------------------------------------------------------------------------------
 
 
-def _export(attempts: list[Attempt]) -> str:
+def _export(attempts: list[Attempt], course: str = "", release: str = "") -> str:
     """Self-describing JSON; ASCII-escaped so any answer (even lone surrogates) survives.
 
     One attempt per line keeps it readable, and lets the C encoder do the work: the browser
     rewrites the whole export after every attempt, and ``indent=`` is many times slower.
     """
-    head = json.dumps(
-        {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported": _utc_now()},
-        ensure_ascii=True,
-    )
+    fields: dict[str, str | int] = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION}
+    if course:
+        fields |= {"course": course, "release": release}
+    head = json.dumps(fields | {"exported": _utc_now()}, ensure_ascii=True)
     lines = ",\n  ".join(json.dumps(a.to_dict(), ensure_ascii=True) for a in attempts)
     body = f"\n  {lines}\n " if attempts else ""
     return f'{head[:-1]},\n "attempts": [{body}]}}\n'
@@ -590,8 +632,10 @@ class ProgressStore:
             if version == 0:
                 for statement in _SCHEMA:
                     conn.execute(statement)
-            elif version == 1:
-                _migrate_1_to_2(conn)
+            elif version < SCHEMA_VERSION:
+                if version == 1:
+                    _migrate_1_to_2(conn)
+                _migrate_2_to_3(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
@@ -710,9 +754,10 @@ class ProgressStore:
             for exercise, count, best, passed, last in rows
         }
 
-    def export_json(self) -> str:
-        """All attempts as a JSON document, for download or collection at a workshop."""
-        return _export(self.attempts())
+    def export_json(self, *, course: str = "", release: str = "") -> str:
+        """All attempts as a JSON document, for download or collection at a workshop; naming
+        the course and its release lets a class report spot a file from another course."""
+        return _export(self.attempts(), course, release)
 
     def import_attempts(self, attempts: list[Attempt]) -> int:
         """Add attempts (e.g. from :func:`parse_export`) in one transaction; returns how many
@@ -790,6 +835,7 @@ def _row(attempt: Attempt) -> tuple[object, ...]:
         attempt.answer.encode("utf-8", "surrogatepass"),
         attempt.learner,
         attempt.id,
+        attempt.page,
     )
 
 
@@ -803,7 +849,7 @@ def _attempt_from_row(row: tuple[Any, ...], *, lenient: bool = False) -> Attempt
 
     ``lenient``: answer bytes that are not (surrogatepass) UTF-8 become U+FFFD.
     """
-    exercise, time, score, passed, met, total, kind, answer, learner, attempt_id = row
+    exercise, time, score, passed, met, total, kind, answer, learner, attempt_id, *rest = row
     if isinstance(answer, bytes):
         answer = answer.decode("utf-8", "replace" if lenient else "surrogatepass")
     return Attempt(
@@ -817,6 +863,7 @@ def _attempt_from_row(row: tuple[Any, ...], *, lenient: bool = False) -> Attempt
         answer=answer,
         learner=learner,
         id=attempt_id or "",
+        page=rest[0] if rest else "",
     )
 
 
@@ -831,7 +878,7 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE attempts ADD COLUMN attempt_id TEXT")
     used: set[str] = set()
     updates: list[tuple[str, int]] = []
-    old = _COLUMNS.rsplit(",", 1)[0]  # the version-1 columns
+    old = _V2_COLUMNS.rsplit(",", 1)[0]  # the version-1 columns
     conn.text_factory = _lenient_text  # a damaged TEXT byte must not stop the migration
     try:
         rows = conn.execute(f"SELECT id, {old} FROM attempts ORDER BY id").fetchall()
@@ -850,6 +897,27 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
         updates.append((attempt_id, rowid))
     conn.executemany("UPDATE attempts SET attempt_id = ? WHERE id = ?", updates)
     conn.execute(_SCHEMA[2])
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Add the page column; older attempts keep an empty page (their rubric id still names
+    the exercise, since rubric ids are unique in the course)."""
+    conn.execute("ALTER TABLE attempts ADD COLUMN page TEXT NOT NULL DEFAULT ''")
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What an exercise records attempts into: :class:`ProgressStore` (a file),
+    :class:`NullStore` (recording off), ``live.persist.MirroredStore`` (JupyterLite), or a
+    learner's own. ``record`` must never raise for a storage failure: it warns instead."""
+
+    def record(self, attempt: Attempt) -> None: ...
+
+    def attempts(
+        self, exercise: str | None = None, *, learner: str | None = None
+    ) -> list[Attempt]: ...
+
+    def export_json(self, *, course: str = "", release: str = "") -> str: ...
 
 
 class NullStore:
@@ -872,8 +940,8 @@ class NullStore:
     def summary(self, *, learner: str | None = None) -> dict[str, dict[str, Any]]:
         return {}
 
-    def export_json(self) -> str:
-        return _export([])
+    def export_json(self, *, course: str = "", release: str = "") -> str:
+        return _export([], course, release)
 
     def import_attempts(self, attempts: list[Attempt]) -> int:
         return 0

@@ -62,11 +62,14 @@ def browser_store(progress: str | Path | None = None) -> MirroredStore:
     return _stores[key]
 
 
-def exercise(rubric: Any, *, learner: str = "", progress: str | Path | None = None) -> Any:
+def exercise(
+    rubric: Any, *, learner: str = "", progress: str | Path | None = None, page: str = ""
+) -> Any:
     """Like :func:`skischool.exercise`, saving attempts on the JupyterLite drive.
 
-    The JupyterLite notebooks use this, so attempts made there survive a reload.
+    The JupyterLite notebooks use this, so attempts made there survive a reload. ``page`` is
+    the exercise page the notebook stands for, recorded with every attempt.
     """
     from ..widgets import exercise as make
 
-    return make(rubric, store=browser_store(progress), learner=learner)
+    return make(rubric, store=browser_store(progress), learner=learner, page=page)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..course import KEY_RE, key_for, page_for
 from ..links import LessonLinks
 from ..model import PREVIEW_MAX_CHARS, ChoiceRubric, ReplyRubric
 from ..platforms import limit_for
@@ -35,17 +35,9 @@ __all__ = ["BOOK_ENV", "KEY_RE", "LiveMarkup", "Session", "exercise", "markup", 
 #: Set to "1" by the book's Sphinx extension (``book/_ext/live_exercise.py``) for the notebook
 #: kernels it starts: ``exercise()`` then writes the live exercise's HTML instead of a widget.
 BOOK_ENV = "SKISCHOOL_BOOK_BUILD"
-#: ``<level>/<rubric file stem>``: where the worker finds the compiled rubric
-#: (``live/rubrics/<key>.json``). Checked strictly: it ends up in a URL.
-KEY_RE = re.compile(r"^[a-z][a-z-]*/[0-9a-z][0-9a-z-]*$")
-
-
-def rubric_key(path: Path) -> str:
-    """The key of a rubric file of the course: its level folder and its file stem."""
-    key = f"{path.parent.name}/{path.stem}"
-    if not KEY_RE.fullmatch(key):
-        raise ValueError(f"{path}: a live exercise's rubric must be exercises/<level>/<name>.yaml")
-    return key
+#: The course's one id rule, ``<level>/<rubric file stem>``: where the worker finds the
+#: compiled rubric (``live/rubrics/<key>.json``).
+rubric_key = key_for
 
 
 @dataclass(frozen=True)
@@ -66,7 +58,7 @@ def exercise(
         from ..loader import load_rubric
 
         path = Path(rubric).resolve()
-        return LiveMarkup(markup(load_rubric(path), rubric_key(path)))
+        return LiveMarkup(markup(load_rubric(path), rubric_key(path), page=page_for(path)))
     from ..widgets import exercise as widget
 
     return widget(rubric, store=store, learner=learner)
@@ -110,7 +102,7 @@ def _choice_parts(rubric: ChoiceRubric, uid: str) -> list[str]:
     ]
 
 
-def markup(rubric: ReplyRubric | ChoiceRubric, key: str) -> str:
+def markup(rubric: ReplyRubric | ChoiceRubric, key: str, *, page: str = "") -> str:
     """A live exercise as the book page holds it before Python is ready.
 
     Check is disabled, and the line next to it says why: a learner never meets a button that
@@ -124,7 +116,8 @@ def markup(rubric: ReplyRubric | ChoiceRubric, key: str) -> str:
     button = f"Check my {noun}" if reply else "Check my answer"
     parts = [
         f'<section class="ss-live" id="{uid}" data-ss-rubric="{esc(key)}" '
-        f'data-ss-exercise="{esc(rubric.id)}" data-ss-kind="{rubric.kind}" '
+        f'data-ss-exercise="{esc(rubric.id)}" data-ss-page="{esc(page)}" '
+        f'data-ss-kind="{rubric.kind}" '
         f'aria-label="Exercise: {esc(rubric.title or rubric.id)}">',
         scenario_html(rubric.scenario, rubric.title, rubric.task),
         *(

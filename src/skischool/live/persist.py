@@ -298,10 +298,10 @@ class MirroredStore:
         self._refresh()
         return self.inner.summary(learner=learner)
 
-    def export_json(self) -> str:
+    def export_json(self, *, course: str = "", release: str = "") -> str:
         """One export of everything every tab saved: the file a learner downloads."""
         self._refresh()
-        return self.inner.export_json()
+        return self.inner.export_json(course=course, release=release)
 
     def close(self) -> None:
         self.inner.close()

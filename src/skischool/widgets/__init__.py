@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..loader import load_rubric
 from ..model import ChoiceRubric, ReplyRubric
 from .choice import ChoiceExercise
 from .reply import ReplyExercise
 
+if TYPE_CHECKING:
+    from ..progress import Store
+
 
 def exercise(
-    rubric: str | Path | ReplyRubric | ChoiceRubric, *, store: Any = None, learner: str = ""
+    rubric: str | Path | ReplyRubric | ChoiceRubric,
+    *,
+    store: Store | None = None,
+    learner: str = "",
+    page: str = "",
 ) -> ReplyExercise | ChoiceExercise:
-    """Build the exercise widget for a rubric file (or a loaded rubric)."""
-    r = load_rubric(rubric) if isinstance(rubric, (str, Path)) else rubric
+    """Build the exercise widget for a rubric file (or a loaded rubric).
+
+    ``page`` is the exercise page it is placed on (``green-circle/checkpoint``), recorded with
+    every attempt; for a rubric file of the course it is found beside the file when not given.
+    """
+    if isinstance(rubric, (str, Path)):
+        if not page:
+            from ..course import page_for
+
+            page = page_for(rubric)
+        r = load_rubric(rubric)
+    else:
+        r = rubric
     if isinstance(r, ReplyRubric):
-        return ReplyExercise(r, store=store, learner=learner)
-    return ChoiceExercise(r, store=store, learner=learner)
+        return ReplyExercise(r, store=store, learner=learner, page=page)
+    return ChoiceExercise(r, store=store, learner=learner, page=page)
 
 
 __all__ = ["ChoiceExercise", "ReplyExercise", "exercise"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
@@ -11,6 +11,9 @@ from ..model import ChoiceRubric
 from ..render import result_html, scenario_html
 from ..result import Result, esc
 from .common import AttemptRecorder, attempts_label
+
+if TYPE_CHECKING:
+    from ..progress import Store
 
 CHOICE_CSS = (
     "<style>"
@@ -35,14 +38,17 @@ class ChoiceExercise(w.VBox):
         self,
         rubric: ChoiceRubric,
         *,
-        store: Any = None,
+        store: Store | None = None,
         learner: str = "",
         links: LessonLinks | None = None,
+        page: str = "",
     ) -> None:
         self.rubric = rubric
         # Where lesson links lead from: a notebook unless the host page says otherwise.
         self.links = for_notebook() if links is None else links
-        self.recorder = AttemptRecorder(rubric.id, "choice", store=store, learner=learner)
+        self.recorder = AttemptRecorder(
+            rubric.id, "choice", store=store, learner=learner, page=page
+        )
         self.last_result: Result | None = None
         self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
         self.question = w.HTML(f"<b>{esc(rubric.question)}</b>")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..result import Result
+
+if TYPE_CHECKING:
+    from ..progress import Store
 
 
 def attempts_label(n: int) -> str:
@@ -18,10 +21,19 @@ def attempts_label(n: int) -> str:
 class AttemptRecorder:
     """Counts attempts and saves each one; a failing store never breaks the exercise."""
 
-    def __init__(self, exercise: str, kind: str, *, store: Any = None, learner: str = "") -> None:
+    def __init__(
+        self,
+        exercise: str,
+        kind: str,
+        *,
+        store: Store | None = None,
+        learner: str = "",
+        page: str = "",
+    ) -> None:
         self.exercise = exercise
         self.kind = kind
         self.learner = learner
+        self.page = page  # with the rubric id, the attempt's key in the course
         self._store = store
         # Start from what is already saved, so "3 attempts" survives a kernel restart or a
         # browser reload instead of silently resetting to zero.
@@ -34,7 +46,7 @@ class AttemptRecorder:
             return 0
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         if self._store is None:
             from ..progress import open_store
 
@@ -54,6 +66,7 @@ class AttemptRecorder:
             kind=self.kind,
             answer=answer,
             learner=self.learner,
+            page=self.page,
         )
         try:
             self.store.record(attempt)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -12,6 +12,9 @@ from ..render import result_html, scenario_html, tone_html
 from ..result import Result, esc
 from .common import AttemptRecorder, attempts_label
 from .debounce import Debouncer
+
+if TYPE_CHECKING:
+    from ..progress import Store
 
 LIVE_DELAY = 0.15  # seconds of quiet typing before live feedback refreshes
 
@@ -23,14 +26,15 @@ class ReplyExercise(w.VBox):
         self,
         rubric: ReplyRubric,
         *,
-        store: Any = None,
+        store: Store | None = None,
         learner: str = "",
         links: LessonLinks | None = None,
+        page: str = "",
     ) -> None:
         self.rubric = rubric
         # Where lesson links lead from: a notebook unless the host page says otherwise.
         self.links = for_notebook() if links is None else links
-        self.recorder = AttemptRecorder(rubric.id, "reply", store=store, learner=learner)
+        self.recorder = AttemptRecorder(rubric.id, "reply", store=store, learner=learner, page=page)
         self.last_result: Result | None = None
         self.limit: int | None = _limit(rubric)
 
