@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +201,8 @@ class Course:
     pages: tuple[ExercisePage, ...]
     root_page: str = "book/intro"
     start: tuple[str, ...] = ()
+    finish: tuple[str, ...] = ()
+    instructors: tuple[str, ...] = ()
     reference: tuple[str, ...] = ()
     root: Path | None = None
     #: Authoring problems found while reading pages (see :meth:`problems`).
@@ -269,6 +271,8 @@ class Course:
             pages=tuple(pages),
             root_page=data.get("root", "book/intro"),
             start=tuple(data.get("start", ())),
+            finish=tuple(data.get("finish", ())),
+            instructors=tuple(data.get("instructors", ())),
             reference=tuple(data.get("reference", ())),
             root=root,
             _page_problems=tuple(problems),
@@ -306,10 +310,14 @@ class Course:
     def for_attempt(self, exercise: str, page: str = "") -> Exercise | None:
         """The exercise an attempt was made at: by page and rubric id, or by rubric id alone
         (attempts made before pages were recorded); None for a rubric this course lacks."""
-        for ex in self.exercises():
-            if ex.rubric_id == exercise and (not page or ex.page == page):
-                return ex
-        return None
+        found = self._by_rubric_id.get(exercise)
+        if found is None or (page and found.page != page):
+            return None
+        return found
+
+    @cached_property
+    def _by_rubric_id(self) -> dict[str, Exercise]:
+        return self.by_rubric_id()
 
     def page(self, page_id: str) -> ExercisePage:
         for page in self.pages:
@@ -323,7 +331,7 @@ class Course:
         for level in self.levels:
             out += [ls.docname for ls in self.lessons if ls.level == level.slug]
             out += [p.docname for p in self.pages if p.level == level.slug]
-        return out + list(self.reference)
+        return [*out, *self.finish, *self.instructors, *self.reference]
 
     # -- checking --------------------------------------------------------------------------
 
@@ -461,6 +469,8 @@ _TOP_FIELDS = {
     "root": str,
     "start": list,
     "levels": list,
+    "finish": list,
+    "instructors": list,
     "reference": list,
 }
 
@@ -520,7 +530,7 @@ def _read_course_file(path: Path) -> tuple[dict[str, Any], Any]:
             bad((key,), f"expected a {kind.__name__}, got {type(data[key]).__name__}")
     if isinstance(data.get("id"), str) and not SLUG_RE.fullmatch(data["id"]):
         bad(("id",), "expected lowercase letters and hyphens, e.g. 'social-media-ski-school'")
-    for key in ("start", "reference"):
+    for key in ("start", "finish", "instructors", "reference"):
         for i, item in enumerate(data.get(key) or []):
             if not isinstance(item, str) or not item:
                 bad((key, i), "expected a docname such as 'book/glossary'")
@@ -770,9 +780,14 @@ def toc(course: Course) -> str:
             f"          - glob: exercises/{level.slug}/[0-9]*",
             f"          - file: exercises/{level.slug}/{CHECKPOINT}",
         ]
-    if course.reference:
-        out += ["  - caption: Reference", "    chapters:"]
-        out += [f"      - file: {d}" for d in course.reference]
+    for caption, docnames in (
+        ("The finish line", course.finish),
+        ("For instructors", course.instructors),
+        ("Reference", course.reference),
+    ):
+        if docnames:
+            out += [f"  - caption: {caption}", "    chapters:"]
+            out += [f"      - file: {d}" for d in docnames]
     return "\n".join(out) + "\n"
 
 
