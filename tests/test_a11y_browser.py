@@ -30,7 +30,8 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-import yaml
+
+from skischool.course import Course
 
 from .browser import Watch, browser_context, close_quietly, new_context, serve
 from .conftest import ROOT
@@ -71,31 +72,10 @@ PAGE_TIMEOUT_MS = 30_000
 # --- which pages ---------------------------------------------------------------------------------
 
 
-def toc_docnames(toc: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every document ``_toc.yml`` lists, globs expanded the way Jupyter Book expands them."""
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    sources = sorted(
-        p.relative_to(ROOT).with_suffix("").as_posix()
-        for ext in ("md", "ipynb")
-        for p in ROOT.glob(f"**/*.{ext}")
-        if not p.relative_to(ROOT).parts[0].startswith((".", "_")) and "node_modules" not in p.parts
-    )
-    names: list[str] = [data["root"]]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(str(node["file"]))
-            if "glob" in node:
-                names.extend(s for s in sources if fnmatch.fnmatchcase(s, node["glob"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in data.items() if k != "root"})
-    return list(dict.fromkeys(names))
+def toc_docnames() -> list[str]:
+    """Every page the book builds, in book order: the course model's list (what _toc.yml is
+    written from)."""
+    return Course.load(ROOT).docnames()
 
 
 def book_pages(site: Path) -> list[str]:
@@ -109,7 +89,7 @@ def book_pages(site: Path) -> list[str]:
         and REDIRECT_MARK not in p.read_text(encoding="utf-8", errors="replace")[:2000]
     }
     missing = [d for d in toc_docnames() if f"{d}.html" not in built]
-    assert not missing, f"pages in _toc.yml that were not built: {missing}"
+    assert not missing, f"pages of the course that were not built: {missing}"
     return sorted(built)
 
 

@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXERCISES
+from skischool.course import Course
 
-NOTEBOOKS = sorted(EXERCISES.rglob("*.md"))
+from .conftest import EXERCISES, ROOT
+
+#: Every exercise page and checkpoint of the course model.
+NOTEBOOKS = [p.path for p in Course.load(ROOT).pages]
 
 
 def test_there_are_exercise_notebooks() -> None:
@@ -27,7 +30,9 @@ def test_exercise_notebooks_pass_nbval(tmp_path: Path) -> None:
     work = tmp_path / "exercises"
     shutil.copytree(EXERCISES, work)
     ipynbs = []
-    for md in sorted(work.rglob("*.md")):
+    for source in NOTEBOOKS:
+        assert source is not None
+        md = work / source.relative_to(EXERCISES)
         subprocess.run(
             [sys.executable, "-m", "jupytext", "--quiet", "--to", "ipynb", str(md)],
             check=True,
