@@ -21,7 +21,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..course import KEY_RE, key_for, page_for
 from ..links import LessonLinks
@@ -29,6 +29,9 @@ from ..model import PREVIEW_MAX_CHARS, ChoiceRubric, ReplyRubric
 from ..platforms import limit_for
 from ..render import result_html, scenario_html, tone_html
 from ..result import esc
+
+if TYPE_CHECKING:
+    from ..progress import Store
 
 __all__ = ["BOOK_ENV", "KEY_RE", "LiveMarkup", "Session", "exercise", "markup", "rubric_key"]
 
@@ -51,7 +54,11 @@ class LiveMarkup:
 
 
 def exercise(
-    rubric: str | Path | ReplyRubric | ChoiceRubric, *, store: Any = None, learner: str = ""
+    rubric: str | Path | ReplyRubric | ChoiceRubric,
+    *,
+    store: Store | None = None,
+    learner: str = "",
+    page: str = "",
 ) -> Any:
     """The exercise for a rubric: live HTML in the book build, an ipywidget everywhere else."""
     if os.environ.get(BOOK_ENV) == "1" and isinstance(rubric, (str, Path)):
@@ -61,7 +68,7 @@ def exercise(
         return LiveMarkup(markup(load_rubric(path), rubric_key(path), page=page_for(path)))
     from ..widgets import exercise as widget
 
-    return widget(rubric, store=store, learner=learner)
+    return widget(rubric, store=store, learner=learner, page=page)
 
 
 # --- the HTML the build writes --------------------------------------------------------------
