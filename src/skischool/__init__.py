@@ -19,6 +19,7 @@ _LAZY = {
     "Result": ("result", "Result"),
     "exercise": ("live.page", "exercise"),
     "check": ("api", "check"),
+    "progress_view": ("standing_view", "progress_view"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .loader import SITUATIONS, load_rubric, rubric_from_dict
     from .result import Result
     from .situations import load_situation
+    from .standing_view import progress_view
 
 
 def __getattr__(name: str) -> Any:
@@ -50,5 +52,6 @@ __all__ = [
     "exercise",
     "load_rubric",
     "load_situation",
+    "progress_view",
     "rubric_from_dict",
 ]
