@@ -20,9 +20,11 @@ _LAZY = {
     "exercise": ("live.page", "exercise"),
     "check": ("api", "check"),
     "progress_view": ("standing_view", "progress_view"),
+    "answer": ("answering", "answer"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .answering import answer
     from .api import check
     from .errors import RubricError
     from .live.page import exercise
@@ -48,6 +50,7 @@ __all__ = [
     "Result",
     "RubricError",
     "__version__",
+    "answer",
     "check",
     "exercise",
     "load_rubric",
