@@ -571,3 +571,120 @@ def test_the_notebook_form_still_runs_in_jupyterlite(live: Live) -> None:
     assert watch.outside == []
     assert watch.page_errors == []
     assert json.dumps(unexpected_404s(watch)) == "[]"
+
+
+# --- shared-computer mode -----------------------------------------------------------------------
+
+SAVED_KEYS = "() => Object.keys(localStorage).filter(k => k.startsWith('skischool.'))"
+
+
+def test_shared_computer_mode_keeps_attempts_out_of_local_storage(
+    live: Live, tmp_path: Path
+) -> None:
+    """A library computer: switched on by keyboard, nothing of the learner's lands in
+    localStorage, the panel shows the attempt, it follows the learner from page to page in the
+    tab, and it downloads; what an earlier visitor left is removed only when the learner says so.
+    """
+    rubric = reply_rubric()
+    text = "Hi Noor, yes we are open until 6 today. Thanks for asking!"
+    with another_context(live) as (ctx, watch):
+        page = ctx.new_page()
+        page.goto(f"{live.base_url}{REPLY_PAGE}.html")
+        all_ready(page)
+        # An earlier visitor, not in shared mode: one attempt and one draft left behind.
+        page.locator("textarea.ss-text").fill("An earlier visitor's reply.")
+        page.locator("button.ss-check").click()
+        page.wait_for_function(
+            "(ex) => skischoolLive.store.all().filter(a => a.exercise === ex).length === 1",
+            arg=rubric.id,
+        )
+        before = page.evaluate(SAVED_KEYS)
+        assert any(k.startswith("skischool.attempt.") for k in before), before
+        assert any(k.startswith("skischool.draft.") for k in before), before
+
+        # The next learner switches the mode on from the keyboard.
+        switch = page.get_by_label("This is a shared computer")
+        assert switch.count() == 1 and not switch.is_checked()
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        tab_to(page, ".ss-progress-panel input[type=checkbox]")
+        page.keyboard.press(" ")
+        assert switch.is_checked()
+        question = page.locator(".ss-progress-panel .ss-question")
+        question.wait_for()
+        assert "1 attempt and 1 draft" in question.inner_text()
+        assert page.evaluate("() => document.activeElement.classList.contains('ss-question')")
+        assert page.evaluate(SAVED_KEYS), "nothing may be removed before the learner answers"
+        page.locator(".ss-confirm button", has_text="Remove them").click()
+        status = page.locator(".ss-panel-status")
+        assert "Removed 1 attempt and 1 draft" in status.inner_text()
+        assert page.evaluate(SAVED_KEYS) == []
+        assert page.locator(".ss-attempts").inner_text() == "No attempts yet"
+
+        # An attempt in shared mode: shown, never written to localStorage.
+        page.locator("textarea.ss-text").fill(text)
+        page.locator("button.ss-check").click()
+        page.locator(".ss-announce", has_text=rubric.check(text).summary).wait_for()
+        assert page.evaluate(SAVED_KEYS) == []
+        assert page.locator(".ss-attempts").inner_text() == "1 attempt"
+        summary = page.locator(".ss-progress-panel .ss-panel-summary").inner_text()
+        assert "Shared-computer mode is on" in summary, summary
+        assert "1 attempt on 1 exercise so far" in summary, summary
+        assert axe_serious(page, ".ss-progress-panel") == []
+        shot(page, "09-shared-computer")
+
+        # The next page of the course, in the same tab: the attempt is still there, and a draft
+        # typed there stays out of localStorage too.
+        page.goto(f"{live.base_url}{CHOICE_PAGE}.html")
+        all_ready(page)
+        assert page.get_by_label("This is a shared computer").is_checked()
+        summary = page.locator(".ss-progress-panel .ss-panel-summary").inner_text()
+        assert "1 attempt on 1 exercise so far" in summary, summary
+        with page.expect_download() as info:
+            page.locator(".ss-progress-panel button", has_text="Download my progress").click()
+        target = tmp_path / "shared.json"
+        info.value.save_as(target)
+        (attempt,) = parse_export(target.read_text(encoding="utf-8"))
+        assert (attempt.exercise, attempt.answer) == (rubric.id, text)
+        assert page.evaluate(SAVED_KEYS) == []
+
+        # A second tab of the same browser session starts in the mode too.
+        second = ctx.new_page()
+        second.goto(f"{live.base_url}{CHECKPOINT_PAGE}.html")
+        all_ready(second)
+        assert second.get_by_label("This is a shared computer").is_checked()
+        second.locator("textarea.ss-text").first.fill("A draft in the second tab.")
+        assert second.evaluate(SAVED_KEYS) == []
+        close_quietly("closing the second tab", second.close)
+
+        # "It is my computer after all": switching off keeps this visit's attempt in the browser.
+        page.get_by_label("This is a shared computer").uncheck()
+        assert "now kept in this browser" in status.inner_text()
+        saved = page.evaluate(SAVED_KEYS)
+        assert sum(k.startswith("skischool.attempt.") for k in saved) == 1, saved
+    assert watch.outside == []
+    assert watch.page_errors == []
+    assert watch.dialogs == [], "the question is asked in the page, never in a browser dialog"
+
+
+def test_an_instructors_link_with_shared_1_starts_in_shared_mode(live: Live) -> None:
+    rubric = reply_rubric()
+    with another_context(live) as (ctx, watch):
+        page = ctx.new_page()
+        page.goto(f"{live.base_url}{REPLY_PAGE}.html?shared=1")
+        all_ready(page)
+        assert page.get_by_label("This is a shared computer").is_checked()
+        assert "shared=1" not in page.url, "a reload after switching off must not switch it on"
+        assert page.locator(".ss-progress-panel .ss-confirm").is_hidden()  # nothing to remove
+        page.locator("textarea.ss-text").fill("Please DM us.")
+        page.locator("button.ss-check").click()
+        page.locator(".ss-announce", has_text=rubric.check("Please DM us.").summary).wait_for()
+        assert page.evaluate(SAVED_KEYS) == []
+        assert "1 attempt on 1 exercise" in page.locator(".ss-panel-summary").inner_text()
+        # "Forget this visit now" removes it from the tab, after the learner confirms.
+        page.locator(".ss-progress-panel button", has_text="Forget this visit now").click()
+        page.locator(".ss-confirm button", has_text="Forget them").click()
+        assert page.locator(".ss-attempts").inner_text() == "No attempts yet"
+        assert page.locator("textarea.ss-text").input_value() == ""
+        assert page.evaluate("() => skischoolLive.store.all().length") == 0
+        assert page.evaluate(SAVED_KEYS) == []
+    assert watch.page_errors == [] and watch.dialogs == []

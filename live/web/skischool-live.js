@@ -6,6 +6,8 @@
  *   - the learner's drafts and attempts: one store for the whole site, in localStorage, one key
  *     per attempt (so two tabs saving at the same moment both keep their attempt), shared by
  *     every page and every tab, with download, upload and "Start again";
+ *   - shared-computer mode, for a library or classroom computer: attempts and drafts are kept in
+ *     this tab's sessionStorage for the visit instead, and never written to localStorage;
  *   - focus and announcements: the verdict is read out by a polite live region and focus moves
  *     to it after Check.
  * The learner's own words are only ever set with textContent or .value; the only HTML inserted is
@@ -38,30 +40,159 @@
   var pageNotebook = location.pathname.replace(/^.*\/exercises\//, "").replace(/\.html$/, "");
   var exercises = [];
 
+  // --- where progress is kept ----------------------------------------------------------------
+  // Normally in localStorage: shared by every page and tab of the site, kept until cleared.
+  // In shared-computer mode (switched on in the progress panel, or by arriving with ?shared=1),
+  // in sessionStorage instead, and localStorage is never written. Why sessionStorage and not a
+  // variable: the course is many pages, and a variable dies with each page, so a learner moving
+  // from one exercise to the next would lose their attempts and their download would hold one
+  // page. sessionStorage belongs to this tab alone, lasts while the tab is open (through reloads
+  // and from page to page) and is deleted by the browser when the tab is closed. Its limit: a
+  // browser that restores closed tabs ("Reopen closed tab", "Continue where you left off") may
+  // bring it back, so the panel also offers "Forget this visit now". Whether the mode is on is
+  // kept beside the attempts, and in a session cookie, so a second tab of the same browser
+  // session starts in it too (a cookie holds only "1": nothing about the learner).
+  var SHARED = "skischool.shared"; // in sessionStorage: "1" while this tab is in shared mode
+  var SHARED_COOKIE = "skischool-shared";
+
+  function memoryStorage() {
+    // The Storage interface over a plain object: when the browser refuses both storages, the
+    // attempts still last while this page is open.
+    var items = Object.create(null);
+    var keys = [];
+    return {
+      get length() {
+        return keys.length;
+      },
+      key: function (i) {
+        return i < keys.length ? keys[i] : null;
+      },
+      getItem: function (key) {
+        return key in items ? items[key] : null;
+      },
+      setItem: function (key, value) {
+        if (!(key in items)) keys.push(key);
+        items[key] = String(value);
+      },
+      removeItem: function (key) {
+        if (!(key in items)) return;
+        delete items[key];
+        keys.splice(keys.indexOf(key), 1);
+      },
+    };
+  }
+
+  var places = { memory: memoryStorage() };
+  function place(name) {
+    // "local" or "session": the browser's Storage, or null when it refuses it. Probed on first
+    // use only, so shared mode never touches localStorage, not even with a probe.
+    if (!(name in places)) {
+      try {
+        var s = window[name + "Storage"];
+        s.setItem("skischool.probe", "1");
+        s.removeItem("skischool.probe");
+        places[name] = s;
+      } catch (e) {
+        places[name] = null;
+      }
+    }
+    return places[name];
+  }
+
+  var sharedHere = false; // shared mode for this page, when neither storage nor cookie can say
+  function readLocal() {
+    // localStorage for reading only (what earlier visits left), without the write of a probe.
+    try {
+      return window.localStorage;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var shared = {
+    on: function () {
+      if (sharedHere) return true;
+      try {
+        var s = place("session");
+        if (s && s.getItem(SHARED) === "1") return true;
+      } catch (e) {
+        /* unreadable: ask the cookie */
+      }
+      return document.cookie.split(/;\s*/).indexOf(SHARED_COOKIE + "=1") !== -1;
+    },
+    set: function (flag) {
+      sharedHere = flag;
+      try {
+        var s = place("session");
+        if (s && flag) s.setItem(SHARED, "1");
+        else if (s) s.removeItem(SHARED);
+      } catch (e) {
+        /* the cookie and sharedHere still say it */
+      }
+      var path = new URL(root || "./", location.href).pathname; // the site's own folder
+      document.cookie = SHARED_COOKIE + "=" + (flag ? "1" : "; max-age=0") + "; path=" + path + "; SameSite=Strict";
+    },
+    // What localStorage holds for this site (earlier visits, perhaps someone else's).
+    leftovers: function () {
+      var found = { attempts: [], drafts: [] };
+      var local = readLocal();
+      if (!local) return found;
+      try {
+        for (var i = 0; i < local.length; i++) {
+          var key = local.key(i) || "";
+          if (key.indexOf(ATTEMPT) === 0) found.attempts.push(key);
+          else if (key.indexOf(DRAFT) === 0) found.drafts.push(key);
+        }
+      } catch (e) {
+        /* nothing readable, nothing to remove */
+      }
+      return found;
+    },
+    removeLeftovers: function () {
+      var found = this.leftovers();
+      var local = readLocal();
+      found.attempts.concat(found.drafts).forEach(function (key) {
+        try {
+          local.removeItem(key);
+        } catch (e) {
+          /* already gone */
+        }
+      });
+      return found;
+    },
+  };
+
   // --- one store for the whole site ----------------------------------------------------------
   var store = {
-    ok: (function () {
-      try {
-        localStorage.setItem("skischool.probe", "1");
-        localStorage.removeItem("skischool.probe");
-        return true;
-      } catch (e) {
-        return false;
-      }
-    })(),
-    all: function () {
+    // "local" (this browser), "session" (this tab, shared mode) or "memory" (this page only).
+    where: function () {
+      if (shared.on()) return place("session") ? "session" : "memory";
+      return place("local") ? "local" : "memory";
+    },
+    storage: function () {
+      var where = this.where();
+      return where === "memory" ? places.memory : place(where);
+    },
+    keys: function (prefix) {
+      var s = this.storage();
       var out = [];
-      if (!this.ok) return out;
-      for (var i = 0; i < localStorage.length; i++) {
-        var key = localStorage.key(i);
-        if (!key || key.indexOf(ATTEMPT) !== 0) continue;
+      for (var i = 0; i < s.length; i++) {
+        var key = s.key(i);
+        if (key && key.indexOf(prefix) === 0) out.push(key);
+      }
+      return out;
+    },
+    all: function () {
+      var s = this.storage();
+      var out = [];
+      this.keys(ATTEMPT).forEach(function (key) {
         try {
-          var record = JSON.parse(localStorage.getItem(key));
+          var record = JSON.parse(s.getItem(key));
           if (record && typeof record.exercise === "string") out.push(record);
         } catch (e) {
           /* a damaged entry is left where it is, never counted, never deleted */
         }
-      }
+      });
       out.sort(function (a, b) {
         return a.time < b.time ? -1 : a.time > b.time ? 1 : 0;
       });
@@ -73,30 +204,39 @@
       }).length;
     },
     save: function (attempt) {
-      localStorage.setItem(ATTEMPT + attempt.id, JSON.stringify(attempt));
+      this.storage().setItem(ATTEMPT + attempt.id, JSON.stringify(attempt));
     },
     clear: function (exercise) {
-      var doomed = [];
-      for (var i = 0; i < localStorage.length; i++) {
-        var key = localStorage.key(i);
-        if (!key || key.indexOf(ATTEMPT) !== 0) continue;
+      var s = this.storage();
+      var doomed = this.keys(ATTEMPT).filter(function (key) {
         try {
-          if (JSON.parse(localStorage.getItem(key)).exercise === exercise) doomed.push(key);
+          return JSON.parse(s.getItem(key)).exercise === exercise;
         } catch (e) {
-          /* not ours to judge */
+          return false; /* not ours to judge */
         }
-      }
+      });
       doomed.forEach(function (key) {
-        localStorage.removeItem(key);
+        s.removeItem(key);
       });
       return doomed.length;
     },
+    // Every attempt and draft of this store, gone (shared mode's "Forget this visit now").
+    forget: function () {
+      var s = this.storage();
+      var n = this.all().length;
+      this.keys(ATTEMPT)
+        .concat(this.keys(DRAFT))
+        .forEach(function (key) {
+          s.removeItem(key);
+        });
+      return n;
+    },
     draft: function (key, text) {
-      if (!this.ok) return "";
       try {
-        if (text === undefined) return localStorage.getItem(DRAFT + key) || "";
-        if (text) localStorage.setItem(DRAFT + key, text.slice(0, KEEP_CHARS));
-        else localStorage.removeItem(DRAFT + key);
+        var s = this.storage();
+        if (text === undefined) return s.getItem(DRAFT + key) || "";
+        if (text) s.setItem(DRAFT + key, text.slice(0, KEEP_CHARS));
+        else s.removeItem(DRAFT + key);
       } catch (e) {
         /* a draft that cannot be kept is still in the box */
       }
@@ -266,7 +406,7 @@
       this.updateCount();
       this.text.addEventListener("input", function () {
         self.updateCount();
-        store.draft(self.key, self.text.value);
+        self.keepDraft();
         clearTimeout(self.timer);
         self.timer = setTimeout(function () {
           self.runPreview();
@@ -291,6 +431,10 @@
     });
     this.showAttempts();
   }
+
+  Exercise.prototype.keepDraft = function () {
+    if (this.text) store.draft(this.key, this.text.value);
+  };
 
   Exercise.prototype.setState = function (text, stepNo, problem) {
     this.stateText.textContent = text;
@@ -429,6 +573,14 @@
   Exercise.prototype.startAgain = function () {
     var n = store.clear(this.exercise);
     store.draft(this.key, "");
+    this.clearScreen();
+    this.showAttempts();
+    this.announce.textContent = "Started again: " + plural(n, "attempt") + " cleared.";
+    (this.text || this.section.querySelector(".ss-option input")).focus();
+  };
+
+  // Everything of the learner's on the page (their words, picks, feedback that quotes them).
+  Exercise.prototype.clearScreen = function () {
     if (this.text) {
       this.text.value = "";
       this.updateCount();
@@ -442,43 +594,168 @@
     this.tone.innerHTML = "";
     this.model.innerHTML = "";
     this.model.hidden = true;
-    this.showAttempts();
-    this.announce.textContent = "Started again: " + plural(n, "attempt") + " cleared.";
-    (this.text || this.section.querySelector(".ss-option input")).focus();
   };
 
-  // --- the page's progress panel: download and upload -----------------------------------------
+  // --- the page's progress panel: download, upload and shared-computer mode -------------------
+  var panelCount = 0;
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+  function button(text) {
+    var node = element("button", "", text);
+    node.type = "button";
+    return node;
+  }
+
   function progressPanel() {
+    var uid = "ss-panel-" + ++panelCount;
     var panel = document.createElement("aside");
     panel.className = "ss-progress-panel";
     panel.setAttribute("aria-label", "Your progress");
-    var p = document.createElement("p");
-    var download = document.createElement("button");
-    download.type = "button";
-    download.textContent = "Download my progress";
-    var upload = document.createElement("button");
-    upload.type = "button";
-    upload.textContent = "Upload a progress file";
+    var p = element("p", "ss-panel-summary");
+    var download = button("Download my progress");
+    var upload = button("Upload a progress file");
+    var forget = button("Forget this visit now");
     var input = document.createElement("input");
     input.type = "file";
     input.accept = ".json,application/json";
     input.hidden = true;
-    var status = document.createElement("p");
-    status.className = "ss-panel-status";
+    var status = element("p", "ss-panel-status");
     status.setAttribute("role", "status");
     var notebook = document.createElement("a");
     notebook.href = liveBase + "notebooks/index.html?path=" + encodeURIComponent("exercises/" + pageNotebook + ".ipynb");
     notebook.textContent = "Open this exercise as a notebook (JupyterLite)";
+
+    // The switch: a real checkbox with its label, described by a line that says what it does.
+    var sharedRow = element("div", "ss-shared");
+    var checkbox = document.createElement("input");
+    checkbox.type = "checkbox";
+    checkbox.id = uid + "-shared";
+    checkbox.setAttribute("aria-describedby", uid + "-shared-hint");
+    var label = element("label", "", "This is a shared computer");
+    label.htmlFor = checkbox.id;
+    var hint = element("p", "ss-hint", "Keep my attempts and drafts in this tab only, for this visit: closing the tab forgets them.");
+    hint.id = uid + "-shared-hint";
+    sharedRow.append(checkbox, label, hint);
+
+    // A question asked in the page (not a browser dialog), answered with one of two buttons.
+    var confirmBox = element("div", "ss-confirm");
+    confirmBox.setAttribute("role", "group");
+    confirmBox.setAttribute("aria-labelledby", uid + "-question");
+    confirmBox.hidden = true;
+    var question = element("p", "ss-question");
+    question.id = uid + "-question";
+    question.tabIndex = -1;
+    var yes = button("");
+    var no = button("");
+    var answers = element("div", "ss-tools");
+    answers.append(yes, no);
+    confirmBox.append(question, answers);
+    var pending = null;
+    function ask(text, yesText, noText, onYes, onNo) {
+      question.textContent = text;
+      yes.textContent = yesText;
+      no.textContent = noText;
+      pending = { yes: onYes, no: onNo };
+      confirmBox.hidden = false;
+    }
+    function answer(which) {
+      var chosen = pending && pending[which];
+      pending = null;
+      confirmBox.hidden = true;
+      if (chosen) chosen();
+    }
+    yes.addEventListener("click", function () {
+      answer("yes");
+    });
+    no.addEventListener("click", function () {
+      answer("no");
+    });
+
     var summary = function () {
       var all = store.all();
       var seen = {};
       all.forEach(function (a) {
         seen[a.exercise] = true;
       });
-      p.textContent = store.ok
-        ? "Your attempts are kept in this browser, for every page of the course: " + plural(all.length, "attempt") + " on " + plural(Object.keys(seen).length, "exercise") + " so far. Nothing is sent anywhere."
-        : "This browser does not let the course keep your attempts (storage is off), so they last only while this page is open.";
+      var so = plural(all.length, "attempt") + " on " + plural(Object.keys(seen).length, "exercise") + " so far.";
+      var where = store.where();
+      var isShared = shared.on();
+      if (where === "local") p.textContent = "Your attempts are kept in this browser, for every page of the course: " + so + " Nothing is sent anywhere.";
+      else if (isShared && where === "session") p.textContent = "Shared-computer mode is on. Your attempts are kept only in this tab, for this visit: " + so + " Closing the tab forgets them, so download your progress to keep them. Nothing is sent anywhere.";
+      else if (isShared) p.textContent = "Shared-computer mode is on, and this browser keeps nothing for the course, so your attempts last only while this page is open: " + so + " Download your progress to keep them.";
+      else p.textContent = "This browser does not let the course keep your attempts (storage is off), so they last only while this page is open: " + so;
+      checkbox.checked = isShared;
+      forget.hidden = !isShared;
+      panel.classList.toggle("ss-is-shared", isShared);
     };
+
+    function offerToRemoveLeftovers() {
+      var found = shared.leftovers();
+      var n = found.attempts.length;
+      var d = found.drafts.length;
+      if (!n && !d) return false;
+      ask(
+        "This browser still keeps " + (n ? plural(n, "attempt") : "") + (n && d ? " and " : "") + (d ? plural(d, "draft") : "") + " from earlier visits to this course, perhaps someone else's. Remove them from this computer? This cannot be undone.",
+        "Remove them",
+        "Keep them",
+        function () {
+          var gone = shared.removeLeftovers();
+          status.textContent = "Removed " + plural(gone.attempts.length, "attempt") + " and " + plural(gone.drafts.length, "draft") + " from this browser.";
+          checkbox.focus();
+        },
+        function () {
+          status.textContent = "Kept what this browser already had. Your attempts from now on stay in this tab only.";
+          checkbox.focus();
+        }
+      );
+      return true;
+    }
+
+    checkbox.addEventListener("change", function () {
+      pending = null;
+      confirmBox.hidden = true;
+      if (checkbox.checked) {
+        shared.set(true);
+        exercises.forEach(function (ex) {
+          ex.keepDraft(); // what is in the box now goes with the learner, into this tab
+        });
+        refresh();
+        status.textContent = "Shared-computer mode is on: your attempts and drafts now stay in this tab only.";
+        if (offerToRemoveLeftovers()) question.focus();
+      } else {
+        var moved = moveToBrowser();
+        refresh();
+        status.textContent = "Shared-computer mode is off: " + (moved ? "this visit's " + plural(moved, "attempt") + (moved === 1 ? " is" : " are") + " now kept" : "attempts are kept again") + " in this browser.";
+      }
+    });
+
+    forget.addEventListener("click", function () {
+      var n = store.all().length;
+      ask(
+        "Forget this visit's " + plural(n, "attempt") + " and drafts in this tab now? Download your progress first if you want to keep them.",
+        "Forget them",
+        "Cancel",
+        function () {
+          var gone = store.forget();
+          exercises.forEach(function (ex) {
+            ex.clearScreen();
+          });
+          refresh();
+          status.textContent = "Forgot " + plural(gone, "attempt") + " and the drafts in this tab.";
+          checkbox.focus();
+        },
+        function () {
+          status.textContent = "Nothing was forgotten.";
+          forget.focus();
+        }
+      );
+      question.focus();
+    });
+
     download.addEventListener("click", function () {
       var blob = new Blob([store.exportText()], { type: "application/json" });
       var link = document.createElement("a");
@@ -509,13 +786,33 @@
         refresh();
       });
     });
-    var buttons = document.createElement("div");
-    buttons.className = "ss-tools";
-    buttons.append(download, upload, input);
-    panel.append(p, buttons, status, notebook);
+    var buttons = element("div", "ss-tools");
+    buttons.append(download, upload, forget, input);
+    panel.append(p, sharedRow, confirmBox, buttons, status, notebook);
     panel.refresh = summary;
+    panel.offerToRemoveLeftovers = offerToRemoveLeftovers;
     summary();
     return panel;
+  }
+
+  // Switching shared mode off: this visit's attempts and drafts move into this browser's
+  // storage (the learner has said the computer is theirs). Nothing moves that cannot be written.
+  function moveToBrowser() {
+    var from = store.storage();
+    var keys = store.keys(ATTEMPT).concat(store.keys(DRAFT));
+    var n = store.all().length;
+    shared.set(false);
+    var to = store.storage();
+    if (to === from) return n;
+    keys.forEach(function (key) {
+      try {
+        to.setItem(key, from.getItem(key));
+        from.removeItem(key);
+      } catch (e) {
+        /* the browser's storage is full: it stays where it was */
+      }
+    });
+    return n;
   }
 
   var panel = null;
@@ -527,6 +824,23 @@
   }
 
   // --- start ----------------------------------------------------------------------------------
+  // An instructor's link with ?shared=1 starts this tab in shared-computer mode, before any
+  // draft is read. The parameter is then taken out of the address, so that a reload after the
+  // learner switches the mode off does not switch it on again.
+  var arrivedShared = false;
+  try {
+    var params = new URLSearchParams(location.search);
+    if (params.get("shared") === "1") {
+      arrivedShared = true;
+      shared.set(true);
+      params.delete("shared");
+      var rest = params.toString();
+      history.replaceState(history.state, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+    }
+  } catch (e) {
+    /* an address the browser will not rewrite: the mode is on all the same */
+  }
+
   var problem = "";
   if (location.protocol === "file:")
     problem = "Opened as a file, this page cannot start Python. Serve the course and open it from there: run make serve (or bash scripts/serve.sh) in the course folder.";
@@ -542,6 +856,7 @@
     });
     panel = progressPanel();
     sections[sections.length - 1].after(panel);
+    if (arrivedShared) panel.offerToRemoveLeftovers(); // asked, never done unasked
     window.addEventListener("storage", function (event) {
       if (!event.key || event.key.indexOf(ATTEMPT) === 0) refresh(); // another tab saved or cleared
     });
@@ -560,7 +875,7 @@
     }
   }
 
-  window.skischoolLive = { state: state, store: store }; // for the tests and benchmarks
+  window.skischoolLive = { state: state, store: store, shared: shared }; // for the tests and benchmarks
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wireUp);
   else wireUp();
 })();
