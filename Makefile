@@ -1,6 +1,6 @@
 # Thin wrappers: the logic lives in scripts/*.sh, which also work without make
 # (bash scripts/course.sh, bash scripts/test.sh, ...).
-.PHONY: course test build serve setup vendor clean distclean
+.PHONY: course test build instructor serve serve-instructor setup vendor clean distclean
 
 course:     ## set up, build the book, serve it on http://127.0.0.1:8000/
 	bash scripts/course.sh
@@ -11,8 +11,14 @@ test:       ## set up, run the whole test suite
 build:      ## build the book into _build/html (warnings are errors)
 	bash scripts/build.sh
 
+instructor: ## build the instructor edition into _build/instructor/html
+	bash scripts/build.sh --edition instructor
+
 serve:      ## serve _build/html on http://127.0.0.1:8000/
 	bash scripts/serve.sh
+
+serve-instructor: ## serve the instructor edition (_build/instructor/html)
+	SITE_DIR=_build/instructor/html bash scripts/serve.sh
 
 setup:      ## install everything (apt as root, .venv, npm, vendored files)
 	bash scripts/setup.sh

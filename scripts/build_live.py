@@ -25,6 +25,13 @@ Why a script and not jupyterlite-sphinx: the site must be assembled from vendore
 exact layout (local Pyodide, rewritten lock, wheels) and checked afterwards; doing it here keeps
 every step visible and testable, and the Sphinx build untouched.
 
+Two editions (``--edition``, see book/_ext/edition.py). The learner edition (the default) ships
+the rubrics with their examples left out (an empty list) and the model reply sealed
+(skischool.live.seal), with a key made afresh for each build that only the engine's wheel
+carries. The instructor edition
+ships them whole; given ``--base``, an up-to-date learner edition's live folder, it is made from
+that one in seconds (everything but the rubrics is the same).
+
 The build is skipped when nothing that goes in has changed (``--force`` rebuilds).
 """
 
@@ -34,6 +41,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -46,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # the engine of this checkout, installed or not
 
 from skischool.course import Course, ExercisePage, Level  # noqa: E402
+from skischool.live.seal import new_key  # noqa: E402
 
 LIVE_SRC = ROOT / "live"
 PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
@@ -141,7 +150,13 @@ def notebook(page: ExercisePage, level: Level) -> dict[str, object]:
     }
 
 
-def write_contents(model: Course, content: Path) -> None:
+def write_contents(
+    model: Course, content: Path, edition: str = "learner", key: bytes = b""
+) -> None:
+    """Each page's notebook and its rubrics compiled to JSON. The learner edition's rubrics have
+    an empty list of examples and a sealed model reply (skischool.live.seal, with ``key``); the
+    instructor edition's are whole."""
+    from skischool.live.seal import for_learners
     from skischool.situations import compile_yaml
 
     for page in model.pages:
@@ -155,9 +170,10 @@ def write_contents(model: Course, content: Path) -> None:
         )
         for ex in page.exercises:
             assert ex.rubric_path is not None  # read from the sources, not a built file
-            (folder / f"{ex.rubric_path.stem}.json").write_text(
-                compile_yaml(ex.rubric_path, positions=False), encoding="utf-8"
-            )
+            compiled = compile_yaml(ex.rubric_path, positions=False)
+            if edition == "learner":
+                compiled = for_learners(compiled, key)
+            (folder / f"{ex.rubric_path.stem}.json").write_text(compiled, encoding="utf-8")
 
 
 # --- wheels and Pyodide ---------------------------------------------------------------------
@@ -252,12 +268,22 @@ def vendor_pyodide(static: Path) -> int:
     return len(needed)
 
 
-def engine_wheel(folder: Path) -> Path:
-    """Build the engine's wheel from a copy of the source, leaving no build/ in the repo."""
+def engine_wheel(folder: Path, key: bytes) -> Path:
+    """Build the engine's wheel from a copy of the source, leaving no build/ in the repo.
+
+    The copy gets this build's seal key (``skischool/live/_seal_key.py``): the worker and the
+    notebooks open the learner edition's sealed model replies with it. It exists only in the
+    wheel, never in the repository.
+    """
+    from skischool.live.seal import key_module
+
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
         shutil.copytree(ROOT / "src", src / "src", ignore=shutil.ignore_patterns("__pycache__"))
+        (src / "src" / "skischool" / "live" / "_seal_key.py").write_text(
+            key_module(key), encoding="utf-8"
+        )
         for name in ("pyproject.toml", "setup.py", "README.md"):
             shutil.copy2(ROOT / name, src / name)
         _pip("wheel", "--no-deps", "-q", "-w", str(folder), str(src))
@@ -267,9 +293,9 @@ def engine_wheel(folder: Path) -> Path:
     return wheels[0]
 
 
-def piplite_wheels(pypi: Path) -> list[Path]:
+def piplite_wheels(pypi: Path, key: bytes) -> list[Path]:
     pypi.mkdir(parents=True, exist_ok=True)
-    wheels = [engine_wheel(pypi)]
+    wheels = [engine_wheel(pypi, key)]
     for name in PIPLITE_WHEELS:
         wheel = cached_wheel(name, metadata.version(name))
         shutil.copy2(wheel, pypi / wheel.name)
@@ -280,9 +306,9 @@ def piplite_wheels(pypi: Path) -> list[Path]:
 # --- the whole site ---------------------------------------------------------------------------
 
 
-def inputs_hash() -> str:
+def inputs_hash(edition: str = "learner") -> str:
     """Everything the site is made from; unchanged hash means the last build still stands."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"edition={edition}\0".encode())
     files = [
         ROOT / "course.yml",
         ROOT / "package-lock.json",
@@ -302,13 +328,30 @@ def inputs_hash() -> str:
     return digest.hexdigest()
 
 
-def build(output: Path, *, force: bool = False) -> None:
-    stamp = output / ".skischool-inputs.sha256"
-    want = inputs_hash()
+STAMP = ".skischool-inputs.sha256"
+EDITIONS = ("learner", "instructor")
+
+
+def build(
+    output: Path, *, force: bool = False, edition: str = "learner", base: Path | None = None
+) -> None:
+    """Build the live folder of one edition. ``base``: an instructor edition starts from this
+    learner edition's live folder when it is up to date (see :func:`derive`)."""
+    if edition not in EDITIONS:
+        raise LiveBuildError(f"unknown edition {edition!r}; expected one of {', '.join(EDITIONS)}")
+    stamp = output / STAMP
+    want = inputs_hash(edition)
     if not force and stamp.is_file() and stamp.read_text().strip() == want:
         log(f"{output} is up to date")
         return
     model = course()
+    if edition == "instructor" and base is not None:
+        base_stamp = base / STAMP
+        if base_stamp.is_file() and base_stamp.read_text().strip() == inputs_hash("learner"):
+            derive(model, base, output, want)
+            return
+        log(f"{base} is not an up-to-date learner edition; building the instructor's in full")
+    key = new_key()
     pages = model.pages
     jupyter = Path(sys.executable).parent / "jupyter"
     with tempfile.TemporaryDirectory(prefix="skischool-live-") as tmp:
@@ -320,9 +363,9 @@ def build(output: Path, *, force: bool = False) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(config, target)
         n_kernel = vendor_pyodide(lite_dir / "static")
-        wheels = piplite_wheels(lite_dir / "pypi")
+        wheels = piplite_wheels(lite_dir / "pypi", key)
         content = work / "content"
-        write_contents(model, content)
+        write_contents(model, content, edition, key)
         log(
             f"{len(pages)} exercise pages, {n_kernel} kernel wheels, "
             f"{len(wheels)} piplite wheels; running jupyter lite build"
@@ -353,7 +396,59 @@ def build(output: Path, *, force: bool = False) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staged), str(output))
     stamp.write_text(want + "\n")
-    log(f"built {output} ({du(output) / 1e6:.1f} MB)")
+    log(f"built {output} ({du(output) / 1e6:.1f} MB, {edition} edition)")
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a file that may be a hard link into the learner's folder: never through the link."""
+    path.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def derive(model: Course, base: Path, output: Path, want: str) -> None:
+    """The instructor edition's live folder from an up-to-date learner edition's.
+
+    Both editions run the same Pyodide, wheel, snapshot and notebooks; only the rubric files
+    differ (whole here, sealed there). So the learner's folder is linked file by file (hard
+    links, a copy where the disk has none) and the rubrics are written anew: seconds, where
+    a full build takes minutes. JupyterLite's listing of the drive is updated to the new sizes.
+    """
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".skischool-live-", dir=output.parent) as tmp:
+        staged = Path(tmp) / "out"
+        shutil.copytree(base, staged, symlinks=True, copy_function=_link_or_copy)
+        content = Path(tmp) / "content"
+        write_contents(model, content, "instructor")
+        sizes: dict[str, int] = {}
+        for compiled in sorted((content / "exercises").rglob("*.json")):
+            rel = compiled.relative_to(content / "exercises").as_posix()
+            text = compiled.read_text(encoding="utf-8")
+            _replace(staged / "rubrics" / rel, text)
+            _replace(staged / "files" / "exercises" / rel, text)
+            sizes[f"exercises/{rel}"] = len(text.encode("utf-8"))
+        for listing in sorted((staged / "api" / "contents").rglob("all.json")):
+            data = json.loads(listing.read_text(encoding="utf-8"))
+            entries = data.get("content") if isinstance(data, dict) else None
+            changed = False
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict) and entry.get("path") in sizes:
+                    entry["size"] = sizes[entry["path"]]
+                    changed = True
+            if changed:
+                _replace(listing, json.dumps(data))
+        _replace(staged / STAMP, want + "\n")
+        if output.exists():
+            shutil.rmtree(output)
+        staged.rename(output)
+    log(f"built {output} from {base} (instructor edition: the rubrics in full)")
 
 
 #: The built course file (skischool.course.Course.to_json), beside the engine's files.
@@ -429,9 +524,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", type=Path, default=ROOT / "_build" / "html" / "live")
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    parser.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        default="learner",
+        help="learner (default): rubrics with no examples, model replies sealed; instructor: whole",
+    )
+    parser.add_argument(
+        "--base",
+        type=Path,
+        help="instructor edition: start from this up-to-date learner edition's live folder",
+    )
     args = parser.parse_args(argv)
     try:
-        build(args.output.resolve(), force=args.force)
+        build(
+            args.output.resolve(),
+            force=args.force,
+            edition=args.edition,
+            base=args.base.resolve() if args.base else None,
+        )
     except LiveBuildError as exc:
         print(f"[skischool] live: error: {exc}", file=sys.stderr)
         return 1

@@ -28,7 +28,7 @@ def criterion(type_: str, id_: str = "c", **fields: Any) -> dict[str, Any]:
     return {"id": id_, "type": type_, "message": "msg", "why": "why", **fields}
 
 
-BOOK_FIXTURES = frozenset({"book_build", "site"})
+BOOK_FIXTURES = frozenset({"book_build", "site", "instructor_build", "instructor_site"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -105,3 +105,57 @@ def site(book_build: Build) -> Path:
             pytrace=False,
         )
     return book_build.html
+
+
+# --- the instructor edition, built once per test session, beside the learner edition -----------
+
+
+@pytest.fixture(scope="session")
+def instructor_build(book_build: Build) -> Build:
+    """The instructor edition (``scripts/build.sh --edition instructor``), built once.
+
+    It goes beside this session's learner edition (``<out>/_build/instructor/html``), so it
+    starts from the learner edition's read of every page and its live folder: no notebook runs
+    twice, and it costs the writing of the pages (under a minute), not a second full build.
+    ``SKISCHOOL_TEST_INSTRUCTOR_SITE=_build/instructor/html`` reuses a finished one; CI never
+    sets it. With ``SKISCHOOL_TEST_SITE`` the learner edition is the repository's own, so the
+    instructor edition is built into the repository's ``_build/instructor`` (as ``make
+    instructor`` would).
+    """
+    reuse = os.environ.get("SKISCHOOL_TEST_INSTRUCTOR_SITE", "")
+    if reuse and os.environ.get("CI") != "true":
+        html = Path(reuse).resolve()
+        return Build(0, f"reused {html} (SKISCHOOL_TEST_INSTRUCTOR_SITE)", html)
+    out = book_build.html.parent.parent
+    html = out / "_build" / "instructor" / "_build" / "html"
+    if book_build.returncode != 0:
+        return Build(book_build.returncode, "the learner edition did not build", html)
+    try:
+        proc = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "build.sh"), "--edition", "instructor"]
+            + ([] if out == ROOT else ["--path-output", str(out)]),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT_S,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+    except subprocess.TimeoutExpired as exc:
+        log = f"{exc.stdout or ''}{exc.stderr or ''}"
+        return Build(-1, f"instructor build timed out after {BUILD_TIMEOUT_S} s\n{log}", html)
+    build_log = out / "_build" / "logs" / "build-instructor.log"
+    sphinx = build_log.read_text(encoding="utf-8", errors="replace") if build_log.exists() else ""
+    terminal = ANSI_RE.sub("", proc.stdout + "\n" + proc.stderr)
+    return Build(proc.returncode, terminal + "\n" + sphinx, html, terminal)
+
+
+@pytest.fixture(scope="session")
+def instructor_site(instructor_build: Build) -> Path:
+    """The instructor edition's root folder; fails (with the build log) if it did not build."""
+    if instructor_build.returncode != 0 or not (instructor_build.html / "index.html").is_file():
+        pytest.fail(
+            f"the instructor edition did not build (exit {instructor_build.returncode}):\n"
+            f"{instructor_build.log}",
+            pytrace=False,
+        )
+    return instructor_build.html

@@ -195,7 +195,8 @@ def test_every_live_exercise_finds_its_rubric_and_every_page_its_notebook(
         assert parser.keys, f"{rel} holds no live exercise"
         for key in parser.keys:
             assert KEY_RE.fullmatch(key), key
-            compiled = load_rubric(live / "rubrics" / f"{key}.json")
+            # The learner edition ships rubrics without their examples (tests/test_editions.py).
+            compiled = load_rubric(live / "rubrics" / f"{key}.json", require_examples=False)
             original = load_rubric(ROOT / "exercises" / f"{key}.yaml")
             assert compiled.id == original.id and compiled.title == original.title
             total += 1

@@ -551,13 +551,15 @@ def lesson_steps(level: str) -> list[Step]:
             "directive",
             admonition("habit", "habit to build"),
         ),
+        # The notes are for the instructor edition only (book/_ext/edition.py): the learner
+        # edition drops the directive, and the heading with it, since nothing else is under it.
         Step(
             "## Facilitator notes", "heading", lambda h: h[1] == 2 and h[2] == "Facilitator notes"
         ),
         Step(
-            "```{admonition} Facilitator notes with :class: facilitator",
+            "```{facilitator} (instructor edition only) under ## Facilitator notes",
             "directive",
-            admonition("facilitator", "facilitator notes"),
+            lambda d: d.name == "facilitator",
         ),
     ]
 

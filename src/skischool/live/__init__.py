@@ -72,4 +72,12 @@ def exercise(
     """
     from ..widgets import exercise as make
 
+    if isinstance(rubric, (str, Path)) and str(rubric).endswith(".json"):
+        # A rubric the live build compiled: the learner edition ships it without examples and
+        # with its model reply sealed (seal.py), so it is opened here, not by load_rubric.
+        from ..course import page_for
+        from .seal import open_compiled
+
+        page = page or page_for(rubric)
+        rubric = open_compiled(rubric)
     return make(rubric, store=browser_store(progress), learner=learner, page=page)

@@ -29,6 +29,7 @@ from ..model import PREVIEW_MAX_CHARS, ChoiceRubric, ReplyRubric
 from ..platforms import limit_for
 from ..render import result_html, scenario_html, tone_html
 from ..result import esc
+from .seal import SealError, installed_key, is_sealed, unseal
 
 if TYPE_CHECKING:
     from ..progress import Store
@@ -229,11 +230,26 @@ class Session:
         )
 
     def model(self, key: str) -> str:
-        """The rubric's model reply as escaped HTML ("" when it has none)."""
+        """The rubric's model reply as escaped HTML ("" when it has none).
+
+        The page asks only after an attempt. In the learner edition the reply arrives sealed
+        (``seal.py``) and is opened here, with the key of the build this engine came from.
+        """
         rubric = self.rubrics[key]
         text = getattr(rubric, "model_reply", "")
         if not text:
             return ""
+        if is_sealed(text):
+            key_bytes = installed_key()
+            try:
+                text = unseal(text, key_bytes) if key_bytes else ""
+            except SealError:
+                text = ""
+            if not text:
+                return (
+                    '<p class="ss-model-head">The model reply could not be opened: this page '
+                    "and its engine come from different builds. Reload the page to fix it.</p>"
+                )
         return (
             '<p class="ss-model-head"><b>One reply that works</b> (yours can differ and still '
             f'pass):</p><div class="ss-model-text">{esc(text)}</div>'
