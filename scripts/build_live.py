@@ -159,6 +159,10 @@ def write_contents(
     from skischool.live.seal import for_learners
     from skischool.situations import compile_yaml
 
+    # The notebooks' drive gets the built course file at its root, so progress_view() in a
+    # JupyterLite notebook finds the course (there is no course.yml in the browser).
+    content.mkdir(parents=True, exist_ok=True)
+    (content / COURSE_JSON).write_text(model.to_json(), encoding="utf-8")
     for page in model.pages:
         folder = content / "exercises" / page.level
         folder.mkdir(parents=True, exist_ok=True)

@@ -218,6 +218,8 @@ def test_the_built_course_file_and_pages_name_the_course_and_each_page(
     built = Course.from_json((live / "course.json").read_text(encoding="utf-8"))
     assert [ex.key for ex in built.exercises()] == [ex.key for ex in model.exercises()]
     assert (built.id, built.release) == (model.id, model.release)
+    drive = Course.from_json((live / "files" / "course.json").read_text(encoding="utf-8"))
+    assert drive.id == model.id  # where progress_view() in a notebook finds the course
     for page in model.pages:
         html = (site / f"{page.docname}.html").read_text(encoding="utf-8")
         pages = re.findall(r'data-ss-page="([^"]*)"', html)
@@ -225,6 +227,23 @@ def test_the_built_course_file_and_pages_name_the_course_and_each_page(
         assert (
             f'data-ss-course="{model.id}"' in html and f'data-ss-release="{model.release}"' in html
         )
+
+
+def test_exercise_pages_launch_their_colab_notebook_and_lessons_do_not(site: Path) -> None:
+    """The launch menu's Colab entry (book/_ext/colab_launch.py) opens colab/<page>.ipynb on
+    GitHub, a file that exists in the repository; lesson pages have none."""
+    from skischool.course import Course
+
+    model = Course.load(ROOT)
+    for page in model.pages:
+        html = (site / f"{page.docname}.html").read_text(encoding="utf-8")
+        links = re.findall(r'href="(https://colab\.research\.google\.com/[^"]+)"', html)
+        assert len(links) == 1, (page.id, links)
+        assert links[0].endswith(f"/blob/main/colab/{page.docname}.ipynb"), links[0]
+        assert (ROOT / "colab" / f"{page.docname}.ipynb").is_file()
+    lesson = (site / f"{model.lessons[1].docname}.html").read_text(encoding="utf-8")
+    assert "colab.research.google.com" not in lesson
+    assert "mybinder.org" in lesson  # the launch menu is there, without Colab
 
 
 def test_ordinary_pages_do_not_load_the_runtime(site: Path) -> None:

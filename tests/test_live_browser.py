@@ -26,8 +26,9 @@ from typing import Any
 import pytest
 
 from skischool import load_rubric
+from skischool.course import Course
 from skischool.model import ChoiceRubric, ReplyRubric
-from skischool.progress import parse_export
+from skischool.progress import parse_export, read_export
 
 from .browser import Watch, browser_context, close_quietly, new_context, serve
 from .conftest import ROOT
@@ -409,9 +410,17 @@ def test_progress_downloads_as_an_engine_export_and_uploads_elsewhere(
     assert download.suggested_filename == "skischool-progress.json"
     target = tmp_path / "progress.json"
     download.save_as(target)
-    attempts = parse_export(target.read_text(encoding="utf-8"))  # the engine's own reader
+    exported = read_export(target.read_text(encoding="utf-8"))  # the engine's own reader
+    attempts = exported.attempts
     assert attempts and reply_rubric().id in {a.exercise for a in attempts}
     assert any("\n" in a.answer for a in attempts)
+    # The file names its course and release, and each attempt its page: what the class report
+    # and grade key attempts by (the course model says which page holds the rubric).
+    model = Course.load(ROOT)
+    assert (exported.course, exported.release) == (model.id, model.release)
+    for a in attempts:
+        found = model.for_attempt(a.exercise, a.page)
+        assert a.page and found is not None and found.page == a.page, a
 
     with another_context(live) as (context, watch):
         other = context.new_page()

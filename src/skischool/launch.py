@@ -12,7 +12,8 @@ live here too, in one place, checked by tests that parse what they produce.
   ``<binderhub>/v2/gh/<org>/<repo>/<branch>?urlpath=lab/tree/<path>``; the repository *is* the
   home folder there, so the path has no repository folder in front.
 * Colab opens only ``.ipynb`` files from GitHub; the course's pages are MyST markdown, so
-  :func:`colab_link` refuses them and says why, rather than make a link that cannot work.
+  :func:`colab_link` refuses them and says why, rather than make a link that cannot work. The
+  Colab notebooks of the exercise pages live in ``colab/`` (:mod:`skischool.colab`).
 
 ``urlpath`` is a URL path of the Jupyter server: each segment of the file path is
 percent-encoded in it (as JupyterLab does), then the whole value is encoded again as a query
