@@ -494,6 +494,20 @@ def test_there_are_enough_exercises() -> None:
 
 
 @pytest.mark.parametrize("level", list(LEVELS))
+def test_level_index_has_a_card_for_each_lesson(level: str) -> None:
+    """A new lesson shows on its level's overview, not only in the sidebar."""
+    index = (LESSONS / level / "index.md").read_text(encoding="utf-8")
+    missing = [
+        ls.docname
+        for ls in COURSE.lessons
+        if ls.level == level
+        and not ls.docname.endswith("/index")
+        and f":link: {ls.docname.rsplit('/', 1)[1]}\n" not in index
+    ]
+    assert not missing, f"lessons/{level}/index.md has no grid-item-card linking to {missing}"
+
+
+@pytest.mark.parametrize("level", list(LEVELS))
 def test_level_is_complete(level: str) -> None:
     problems = []
     if not (LESSONS / level / "index.md").is_file():
