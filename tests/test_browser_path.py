@@ -27,7 +27,7 @@ def unpacked_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         from build_live import engine_wheel
     finally:
         sys.path.pop(0)
-    wheel = engine_wheel(tmp_path_factory.mktemp("wheel"))
+    wheel = engine_wheel(tmp_path_factory.mktemp("wheel"), b"k" * 32)  # any build's seal key
     site = tmp_path_factory.mktemp("site")
     with zipfile.ZipFile(wheel) as z:
         z.extractall(site)

@@ -264,17 +264,27 @@ def test_a_multi_line_reply_by_keyboard_alone(live: Live) -> None:
 
 
 def test_space_presses_buttons_and_ctrl_enter_checks(live: Live) -> None:
+    """Ctrl+Enter checks; the model reply waits until it is earned (here, by a pass)."""
     page = live.page
     rubric = reply_rubric()
-    before = attempts_of(page, rubric.id)
-    page.locator("textarea.ss-text").focus()
-    page.keyboard.press("Control+Enter")
-    page.wait_for_function(
-        "([ex, n]) => skischoolLive.store.all().filter(a => a.exercise === ex).length > n",
-        arg=[rubric.id, before],
-    )
+    page.locator("button.ss-reset").click()  # a known start: no attempts at this exercise
+    assert attempts_of(page, rubric.id) == 0
     model = page.locator("button.ss-show-model")
-    assert model.is_visible(), "after an attempt, the model reply is offered"
+    for n, text in ((1, "ok"), (2, rubric.model_reply)):
+        page.locator("textarea.ss-text").fill(text)
+        page.locator("textarea.ss-text").focus()
+        page.keyboard.press("Control+Enter")
+        page.wait_for_function(
+            "([ex, n]) => skischoolLive.store.all().filter(a => a.exercise === ex).length === n",
+            arg=[rubric.id, n],
+        )
+        if n == 1:
+            assert not rubric.check(text).passed
+            page.locator(".ss-model-wait", has_text="(2 to go)").wait_for()
+            assert not model.is_visible(), "one failed attempt does not earn the model reply"
+    assert rubric.check(rubric.model_reply).passed
+    model.wait_for(state="visible")  # a pass earns it
+    assert not page.locator(".ss-model-wait").is_visible()
     model.focus()
     page.keyboard.press(" ")
     page.locator(".ss-model .ss-model-text").wait_for()
@@ -478,6 +488,50 @@ def test_two_tabs_checking_at_the_same_moment_lose_nothing(live: Live) -> None:
     finally:
         close_quietly("closing the second tab", second.close)
     assert rubric.id
+
+
+def test_a_checkpoint_keeps_its_answers_until_they_are_earned(live: Live) -> None:
+    """On a checkpoint page a failed multi-select names no missed option, and the model reply
+    waits for a pass however many attempts there are (skischool.reveal)."""
+    folder = ROOT / CHECKPOINT_PAGE
+    multi = load_rubric(folder.parent / "checkpoint-q2.yaml")
+    reply = load_rubric(folder.parent / "checkpoint-reply.yaml")
+    assert isinstance(multi, ChoiceRubric) and multi.multiple
+    assert isinstance(reply, ReplyRubric) and reply.model_reply
+    good = [o.id for o in multi.options if o.score > 0]
+    bad = [o.id for o in multi.options if o.score <= 0]
+    with another_context(live) as (ctx, watch):
+        page = ctx.new_page()
+        page.goto(f"{live.base_url}{CHECKPOINT_PAGE}.html")
+        all_ready(page)
+        section = page.locator(f'section.ss-live[data-ss-exercise="{multi.id}"]')
+        assert section.get_attribute("data-ss-checkpoint") == "true"
+        for oid in (bad[0], good[0]):
+            section.locator(f'.ss-option input[value="{oid}"]').check()
+        section.locator("button.ss-check").click()
+        section.locator(".ss-feedback .ss-result").wait_for()
+        shown = " ".join(section.locator(".ss-feedback").inner_text().split())
+        assert "You left out" in shown and "Revisit the lesson" in shown
+        for oid in good[1:]:
+            label = section.locator(f'.ss-option:has(input[value="{oid}"]) label')
+            missed = multi.option(oid)
+            assert missed is not None
+            for clue in (label.inner_text(), missed.if_missed):
+                assert " ".join(clue.split()) not in shown, clue
+        box = page.locator(f'section.ss-live[data-ss-exercise="{reply.id}"]')
+        for n in range(1, 4):
+            box.locator("textarea.ss-text").fill("ok")
+            box.locator("button.ss-check").click()
+            box.locator(".ss-attempts", has_text=f"{n} attempt").wait_for()
+            box.locator(".ss-model-wait", has_text="pass this checkpoint question").wait_for()
+            assert not box.locator("button.ss-show-model").is_visible()
+        box.locator("textarea.ss-text").fill(reply.model_reply)
+        box.locator("button.ss-check").click()
+        box.locator("button.ss-show-model").wait_for(state="visible")
+        box.locator("button.ss-show-model").click()
+        box.locator(".ss-model .ss-model-text").wait_for()
+        assert reply.model_reply.split()[0] in box.locator(".ss-model").inner_text()
+    assert watch.page_errors == [] and watch.console_errors == []
 
 
 def test_the_learner_session_stayed_offline_and_error_free(live: Live) -> None:

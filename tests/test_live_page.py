@@ -188,6 +188,9 @@ def test_preview_is_quiet_for_empty_and_huge_text(session: Session) -> None:
 def test_model_reply_is_escaped(session: Session) -> None:
     rubric = load_rubric(REPLY)
     assert isinstance(rubric, ReplyRubric) and rubric.model_reply
-    html = session.model(rubric_key(REPLY))
-    assert rubric.model_reply.split()[0] in html
-    assert session.model(rubric_key(CHOICE)) == ""
+    early = json.loads(session.model(rubric_key(REPLY), 1, False))
+    assert early["earned"] is False and early["html"] == "" and "2 to go" in early["reason"]
+    earned = json.loads(session.model(rubric_key(REPLY), 1, True))
+    assert earned["earned"] is True and rubric.model_reply.split()[0] in earned["html"]
+    none = json.loads(session.model(rubric_key(CHOICE), 5, True))
+    assert none == {"earned": False, "html": "", "reason": ""}

@@ -7,8 +7,8 @@
  * Everything comes from the site itself: Pyodide's own files, a snapshot of Python's memory and
  * the engine's wheel. Nothing is fetched from anywhere else; the engine needs no other package.
  *
- * Messages in:  {id, op: "open", key, url} | {id, op: "check", key, answer}
- *               | {id, op: "preview", key, text} | {id, op: "model", key}
+ * Messages in:  {id, op: "open", key, url, page} | {id, op: "check", key, answer}
+ *               | {id, op: "preview", key, text} | {id, op: "model", key, attempts, passed}
  * Messages out: {op: "step", step: "python" | "engine" | "ready", ms}
  *               | {op: "failed", error}          (Python could not start)
  *               | {id, ok: true, value} | {id, ok: false, error}
@@ -94,14 +94,15 @@ async function handle(message) {
     case "open": {
       var response = await fetch(message.url, { cache: "no-cache" });
       if (!response.ok) throw new Error("rubric " + message.key + " answered " + response.status);
-      return JSON.parse(session.open(message.key, await response.text()));
+      return JSON.parse(session.open(message.key, await response.text(), String(message.page || "")));
     }
     case "check":
       return JSON.parse(session.check(message.key, message.answer));
     case "preview":
       return JSON.parse(session.preview(message.key, message.text));
     case "model":
-      return session.model(message.key);
+      // What the page's store knows; the engine decides whether the model reply is earned.
+      return JSON.parse(session.model(message.key, Number(message.attempts) || 0, message.passed === true));
     default:
       throw new Error("unknown request " + message.op);
   }

@@ -394,6 +394,13 @@
     this.feedback = section.querySelector(".ss-feedback");
     this.tone = section.querySelector(".ss-tone");
     this.model = section.querySelector(".ss-model");
+    this.modelWait = section.querySelector(".ss-model-wait"); // what earns the model reply
+    if (!this.modelWait) {
+      // A page written by an older build: the line goes where the build now puts it.
+      this.modelWait = element("p", "ss-model-wait");
+      this.modelWait.hidden = true;
+      this.model.parentNode.insertBefore(this.modelWait, this.model);
+    }
     this.showModel = section.querySelector("button.ss-show-model");
     this.reset = section.querySelector("button.ss-reset");
     this.hasModel = false;
@@ -471,7 +478,8 @@
 
   Exercise.prototype.open = function () {
     var self = this;
-    request({ op: "open", key: this.key, url: liveBase + "rubrics/" + this.key + ".json" }).then(
+    // The page id tells the worker whether this is a checkpoint (feedback and model reply differ).
+    request({ op: "open", key: this.key, url: liveBase + "rubrics/" + this.key + ".json", page: this.page }).then(
       function (info) {
         self.opened = true;
         self.hasModel = info.has_model;
@@ -555,15 +563,53 @@
   Exercise.prototype.showAttempts = function () {
     var n = store.count(this.exercise);
     this.attempts.textContent = n === 0 ? "No attempts yet" : plural(n, "attempt");
-    this.showModel.hidden = !(this.hasModel && n > 0);
+    this.offerModel();
+  };
+
+  // What this store knows of the learner here: the attempts, and whether any of them passed.
+  Exercise.prototype.standing = function () {
+    var exercise = this.exercise;
+    var mine = store.all().filter(function (a) {
+      return a.exercise === exercise;
+    });
+    return {
+      attempts: mine.length,
+      passed: mine.some(function (a) {
+        return a.passed === true;
+      }),
+    };
+  };
+
+  // The model reply is earned (a pass, or a few attempts outside a checkpoint): the engine
+  // decides (skischool.reveal) and hands it over only then. Until then the line says what earns it.
+  Exercise.prototype.offerModel = function () {
+    var self = this;
+    var now = this.standing();
+    if (!this.hasModel || !this.opened || now.attempts === 0) {
+      this.showModel.hidden = true;
+      this.modelWait.hidden = true;
+      this.modelWait.textContent = "";
+      return;
+    }
+    request({ op: "model", key: this.key, attempts: now.attempts, passed: now.passed }).then(function (answer) {
+      self.showModel.hidden = !answer.earned || !self.model.hidden;
+      self.modelWait.textContent = answer.reason;
+      self.modelWait.hidden = !answer.reason;
+      if (!answer.earned) {
+        self.model.innerHTML = "";
+        self.model.hidden = true;
+      }
+    }, function () {});
   };
 
   Exercise.prototype.revealModel = function () {
     var self = this;
-    if (store.count(this.exercise) === 0) return;
-    request({ op: "model", key: this.key }).then(function (html) {
-      self.model.innerHTML = html;
-      self.model.hidden = !html;
+    var now = this.standing();
+    if (now.attempts === 0) return;
+    request({ op: "model", key: this.key, attempts: now.attempts, passed: now.passed }).then(function (answer) {
+      if (!answer.earned) return self.offerModel();
+      self.model.innerHTML = answer.html; // the engine's HTML, every word escaped in Python
+      self.model.hidden = !answer.html;
       self.showModel.hidden = true;
       self.model.setAttribute("tabindex", "-1");
       self.model.focus();

@@ -126,7 +126,6 @@ def answer(
         raise AnswerError(str(exc)) from None
     loaded: Any = load_rubric(target.path)
     shaped = _shaped(loaded.kind, written, response)
-    result: Result = loaded.check(shaped)
     if not page:
         if target.exercise is not None:
             page = target.exercise.page
@@ -134,6 +133,13 @@ def answer(
             from .course import page_for
 
             page = page_for(target.path)
+    if loaded.kind == "choice":
+        from .reveal import is_checkpoint
+
+        # On a checkpoint, a failed multi-select must not name the options that were missed.
+        result: Result = loaded.check(shaped, checkpoint=is_checkpoint(page))
+    else:
+        result = loaded.check(shaped)
     text = shaped if isinstance(shaped, str) else ",".join(shaped)
     saved, note = False, ""
     if not text.strip():

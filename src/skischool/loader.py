@@ -127,7 +127,11 @@ REPLY = Obj(
     [
         *COMMON_TOP,
         Field("criteria", ListOf(CRITERION, min_items=1), "What a good reply does.", required=True),
-        Field("model_reply", Str(), "A reply that passes, shown after a first attempt."),
+        Field(
+            "model_reply",
+            Str(),
+            "A reply that passes, shown once earned: after a pass or 3 attempts (a checkpoint: a pass).",
+        ),
         Field("examples", ListOf(REPLY_EXAMPLE), "Replies that must pass or fail.", required=True),
     ],
     doc="A rubric that judges a free-text reply.",

@@ -151,8 +151,13 @@ class ChoiceRubric(RubricBase):
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
 
-    def check(self, chosen: object) -> Result:
-        """Judge the picked option ids. Unknown ids and odd input become notes, never errors."""
+    def check(self, chosen: object, *, checkpoint: bool = False) -> Result:
+        """Judge the picked option ids. Unknown ids and odd input become notes, never errors.
+
+        ``checkpoint``: the question is on a level's checkpoint, which tests what stuck. There a
+        failed multi-select says how many good options were left out, not which: naming them
+        would make the retake a copy of the feedback.
+        """
         if isinstance(chosen, str):
             picked = [chosen]
         elif chosen is None:
@@ -174,9 +179,9 @@ class ChoiceRubric(RubricBase):
             valid = valid[:1]
         if not valid:
             notes.append("Pick an option, then check your answer.")
-        return self._judge(valid, tuple(notes))
+        return self._judge(valid, tuple(notes), checkpoint)
 
-    def _judge(self, chosen: list[str], notes: tuple[str, ...]) -> Result:
+    def _judge(self, chosen: list[str], notes: tuple[str, ...], checkpoint: bool) -> Result:
         findings = []
         for oid in chosen:
             opt = self.option(oid)
@@ -195,17 +200,24 @@ class ChoiceRubric(RubricBase):
             positive = sum(o.score for o in self.options if o.score > 0)
             raw = sum(self.option(o).score for o in chosen)  # type: ignore[union-attr]
             score = max(0, min(100, round(100 * raw / positive))) if positive else 0
+            passed = bool(chosen) and score >= self.pass_score
+            missed = [o for o in self.options if o.score > 0 and o.id not in chosen]
+            # In a checkpoint a failed answer hears how many good options it left out, never
+            # which (no id, no text, no if_missed): the learner rereads and decides again.
+            veiled = checkpoint and not passed
             results = []
             for o in self.options:
                 wanted = o.score > 0
                 met = (o.id in chosen) == wanted
                 extra: tuple[Finding, ...] = ()
-                if wanted and o.id not in chosen and o.if_missed:
+                if wanted and o.id not in chosen and o.if_missed and not veiled:
                     extra = (Finding(o.id, "warning", o.if_missed, ""),)
                 own = tuple(f for f in findings if f.criterion == o.id)
                 results.append(
                     CriterionResult(o.id, clip(o.text, 60), met, "warning", 1, "", own + extra)
                 )
+            if veiled and missed and chosen:
+                results.append(_missed_count(len(missed)))
             criteria = tuple(results)
         else:
             score = self.option(chosen[0]).score if chosen else 0  # type: ignore[union-attr]
@@ -226,6 +238,28 @@ class ChoiceRubric(RubricBase):
             notes=notes,
             lesson=self.lesson,
         )
+
+
+#: The nudge a failed checkpoint multi-select gets instead of the missed options' own feedback.
+CHECKPOINT_NUDGE = (
+    "Reread the scenario, then weigh each option you did not pick against what the lesson taught."
+)
+
+
+def _missed_count(n: int) -> CriterionResult:
+    """A finding that counts the good options left out, without naming one."""
+    what = "1 good option" if n == 1 else f"{n} good options"
+    message = f"You left out {what}. {CHECKPOINT_NUDGE}"
+    # Not a criterion of its own (met=None): it adds no point and takes none away.
+    return CriterionResult(
+        "missed",
+        "good options left out",
+        None,
+        "warning",
+        0,
+        "",
+        (Finding("missed", "warning", message, ""),),
+    )
 
 
 Rubric = ReplyRubric | ChoiceRubric

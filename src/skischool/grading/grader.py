@@ -164,7 +164,11 @@ class _Work:
             )
             return
         started = time.perf_counter()
-        result = rubric.check(response if isinstance(response, str) else list(response))
+        if isinstance(response, str):
+            result = rubric.check(response)
+        else:  # on a checkpoint, a failed multi-select must not name the missed options
+            on_checkpoint = target.exercise is not None and target.exercise.checkpoint
+            result = rubric.check(list(response), checkpoint=on_checkpoint)
         seconds = time.perf_counter() - started
         self.titles.setdefault(target.key, rubric.title)
         self.graded.setdefault(target.key, []).append(Graded(file, where, result, seconds))

@@ -29,6 +29,7 @@ from ..model import PREVIEW_MAX_CHARS, ChoiceRubric, ReplyRubric
 from ..platforms import limit_for
 from ..render import result_html, scenario_html, tone_html
 from ..result import esc
+from ..reveal import is_checkpoint, model_unlocked, model_wait
 from .seal import SealError, installed_key, is_sealed, unseal
 
 if TYPE_CHECKING:
@@ -122,9 +123,12 @@ def markup(rubric: ReplyRubric | ChoiceRubric, key: str, *, page: str = "") -> s
     reply = isinstance(rubric, ReplyRubric)
     noun = "post" if reply and rubric.scenario and rubric.scenario.writes == "post" else "reply"
     button = f"Check my {noun}" if reply else "Check my answer"
+    # Marks a checkpoint's exercise, whose model reply waits for a pass (the worker learns it
+    # from the page id when the exercise opens; this makes it visible on the page too).
+    checkpoint = ' data-ss-checkpoint="true"' if is_checkpoint(page) else ""
     parts = [
         f'<section class="ss-live" id="{uid}" data-ss-rubric="{esc(key)}" '
-        f'data-ss-exercise="{esc(rubric.id)}" data-ss-page="{esc(page)}" '
+        f'data-ss-exercise="{esc(rubric.id)}" data-ss-page="{esc(page)}"{checkpoint} '
         f'data-ss-kind="{rubric.kind}" '
         f'aria-label="Exercise: {esc(rubric.title or rubric.id)}">',
         scenario_html(rubric.scenario, rubric.title, rubric.task),
@@ -144,6 +148,7 @@ def markup(rubric: ReplyRubric | ChoiceRubric, key: str, *, page: str = "") -> s
         '<div class="ss-announce" role="status" aria-live="polite" aria-atomic="true"></div>',
         f'<div class="ss-feedback" id="{uid}-feedback" tabindex="-1"></div>',
         '<div class="ss-tone"></div>',
+        '<p class="ss-model-wait" hidden></p>',
         '<div class="ss-model" hidden></div>',
         '<div class="ss-tools">',
         '<button type="button" class="ss-show-model" hidden>Show a model reply</button>',
@@ -167,10 +172,16 @@ class Session:
 
     def __init__(self, root: str = "../../") -> None:
         self.rubrics: dict[str, ReplyRubric | ChoiceRubric] = {}
+        # Which opened exercises sit on a level's checkpoint (from the page's data-ss-page).
+        self.checkpoints: set[str] = set()
         self.root = root
 
-    def open(self, key: str, compiled: str) -> str:
-        """Load one compiled rubric (the JSON the build wrote); returns what the page needs."""
+    def open(self, key: str, compiled: str, page: str = "") -> str:
+        """Load one compiled rubric (the JSON the build wrote); returns what the page needs.
+
+        ``page`` is the exercise page it is placed on (``green-circle/checkpoint``): a
+        checkpoint's feedback names no missed option and its model reply waits for a pass.
+        """
         from ..loader import build
         from ..source import load_json
 
@@ -179,6 +190,10 @@ class Session:
         # The very reader (and the very checks) that load_rubric uses for a .json file.
         rubric = build(load_json(compiled, f"live/rubrics/{key}.json"), require_examples=False)
         self.rubrics[key] = rubric
+        if is_checkpoint(page):
+            self.checkpoints.add(key)
+        else:
+            self.checkpoints.discard(key)
         return json.dumps(
             {
                 "key": key,
@@ -197,7 +212,7 @@ class Session:
         else:
             picked = json.loads(answer) if answer else []
             picked = [p for p in picked if isinstance(p, str)] if isinstance(picked, list) else []
-            result = rubric.check(picked)
+            result = rubric.check(picked, checkpoint=key in self.checkpoints)
             stored = ",".join(picked)
         html = result_html(
             result, show_tone=False, links=LessonLinks(root=self.root, suffix=".html")
@@ -229,16 +244,25 @@ class Session:
             {"summary": f"{mark} so far: {result.summary}", "tone": tone_html(result.tone)}
         )
 
-    def model(self, key: str) -> str:
-        """The rubric's model reply as escaped HTML ("" when it has none).
+    def model(self, key: str, attempts: object = 0, passed: object = False) -> str:
+        """The model reply as escaped HTML, once the learner has earned it (reveal.py).
 
-        The page asks only after an attempt. In the learner edition the reply arrives sealed
-        (``seal.py``) and is opened here, with the key of the build this engine came from.
+        The page passes what its store knows: the attempts at this exercise and whether one
+        passed. Returns JSON ``{"earned", "html", "reason"}``: before it is earned, ``html`` is
+        empty and ``reason`` says what earns it, so the worker never hands the reply over early.
+        In the learner edition the reply arrives sealed (``seal.py``) and is opened here, with
+        the key of the build this engine came from.
         """
         rubric = self.rubrics[key]
         text = getattr(rubric, "model_reply", "")
+        count = _count(attempts)
+        won = passed is True
+        checkpoint = key in self.checkpoints
         if not text:
-            return ""
+            return json.dumps({"earned": False, "html": "", "reason": ""})
+        if not model_unlocked(count, won, checkpoint):
+            reason = model_wait(count, won, checkpoint)
+            return json.dumps({"earned": False, "html": "", "reason": reason})
         if is_sealed(text):
             key_bytes = installed_key()
             try:
@@ -246,11 +270,22 @@ class Session:
             except SealError:
                 text = ""
             if not text:
-                return (
+                html = (
                     '<p class="ss-model-head">The model reply could not be opened: this page '
                     "and its engine come from different builds. Reload the page to fix it.</p>"
                 )
-        return (
+                return json.dumps({"earned": True, "html": html, "reason": ""})
+        html = (
             '<p class="ss-model-head"><b>One reply that works</b> (yours can differ and still '
             f'pass):</p><div class="ss-model-text">{esc(text)}</div>'
         )
+        return json.dumps({"earned": True, "html": html, "reason": ""})
+
+
+def _count(value: object) -> int:
+    """An attempt count from the page: a whole number of at least 0, anything else 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    if value != value or value in (float("inf"), float("-inf")):  # NaN, infinity
+        return 0
+    return max(0, int(value))

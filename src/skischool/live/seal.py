@@ -3,12 +3,13 @@
 The browser downloads every compiled rubric (``live/rubrics/…json`` for the book pages and
 ``live/files/…json`` for the notebooks). In the learner edition those files must not hold a
 model reply, or the rubric's pass/fail examples, as readable text: a learner should meet the
-model reply after an attempt, not in a file listing or a search of the site. So the live build
+model reply once it is earned (``skischool.reveal``), not in a file listing or a search of the site. So the live build
 (``scripts/build_live.py``) drops the examples, which the worker never needs, and seals the
 model reply: XOR with a SHA-256 keystream from a key made afresh for every live build, with an
 HMAC tag so that a wrong key fails cleanly instead of printing noise. The key travels only
 inside the engine's wheel (``skischool/live/_seal_key.py``), which the worker unpacks; the
-worker unseals a reply when the page asks for it after an attempt (``Session.model``).
+worker unseals a reply only when it is earned: after a pass, or after 3 attempts outside a
+checkpoint (``Session.model``, ``skischool.reveal``).
 
 This is not secrecy. Everything is checked in the learner's own browser, so a determined
 learner with the developer tools can recover the key and the reply. The point is the same as

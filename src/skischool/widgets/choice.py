@@ -10,6 +10,7 @@ from ..links import LessonLinks, for_notebook
 from ..model import ChoiceRubric
 from ..render import result_html, scenario_html
 from ..result import Result, esc
+from ..reveal import is_checkpoint
 from .common import AttemptRecorder, attempts_label
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class ChoiceExercise(w.VBox):
             rubric.id, "choice", store=store, learner=learner, page=page
         )
         self.last_result: Result | None = None
+        # On a checkpoint page a failed multi-select does not name the options left out.
+        self.checkpoint = is_checkpoint(page)
         self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
         self.question = w.HTML(f"<b>{esc(rubric.question)}</b>")
         if rubric.multiple:
@@ -118,7 +121,7 @@ class ChoiceExercise(w.VBox):
 
     def check(self) -> Result:
         chosen = self.chosen
-        result = self.rubric.check(chosen)
+        result = self.rubric.check(chosen, checkpoint=self.checkpoint)
         self.last_result = result
         self.feedback.value = result_html(result, links=self.links)
         if chosen:

@@ -1,0 +1,48 @@
+"""When a learner may see an exercise's model reply: one rule for every surface.
+
+A model reply shown after any first attempt turns practice into copying: type anything, press
+Check, read the answer. So it is earned, by a pass or by real effort (a few attempts), and in a
+checkpoint, which tests what stuck, by a pass alone. The notebook widget and the book page's
+worker both ask this module, so the rule cannot drift between them. Pure Python (Pyodide too).
+"""
+
+from __future__ import annotations
+
+from .course import CHECKPOINT
+
+#: Attempts after which the model reply opens without a pass (never in a checkpoint).
+ATTEMPTS_TO_UNLOCK = 3
+
+__all__ = [
+    "ATTEMPTS_TO_UNLOCK",
+    "is_checkpoint",
+    "model_unlocked",
+    "model_wait",
+]
+
+
+def is_checkpoint(page: str) -> bool:
+    """Whether an exercise page id (``green-circle/checkpoint``) is a level's checkpoint."""
+    return isinstance(page, str) and page.endswith("/" + CHECKPOINT)
+
+
+def model_unlocked(attempts: int, passed: bool, checkpoint: bool) -> bool:
+    """Whether the model reply may be shown, given the attempts so far and any pass among them."""
+    if passed:
+        return True
+    if checkpoint:
+        return False
+    return max(0, attempts) >= ATTEMPTS_TO_UNLOCK
+
+
+def model_wait(attempts: int, passed: bool, checkpoint: bool) -> str:
+    """What the learner reads instead of the model reply while it is locked ("" once open)."""
+    if model_unlocked(attempts, passed, checkpoint):
+        return ""
+    if checkpoint:
+        return "One reply that works appears after you pass this checkpoint question."
+    left = ATTEMPTS_TO_UNLOCK - max(0, attempts)
+    return (
+        "One reply that works appears after you pass, or after "
+        f"{ATTEMPTS_TO_UNLOCK} attempts ({left} to go)."
+    )
