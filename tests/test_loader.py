@@ -396,12 +396,14 @@ def test_an_order_with_a_bad_first_names_a_handful_of_moves(tmp_path: Path) -> N
 
 # --- lesson: values -----------------------------------------------------------------------------
 def _course(tmp_path: Path) -> Path:
-    """A tiny course: _toc.yml listing lessons/a/01-one by a glob; lessons/a/draft is unlisted."""
-    (tmp_path / "_toc.yml").write_text(
-        "format: jb-book\nroot: intro\nchapters:\n  - glob: lessons/a/[0-9]*\n", encoding="utf-8"
+    """A tiny course: level a's lessons 01-one and 02-two; lessons/a/draft is not a lesson."""
+    (tmp_path / "course.yml").write_text(
+        "format: skischool-course\nversion: 1\nid: c\ntitle: C\nrelease: '1'\nroot: intro\n"
+        "levels:\n  - {slug: a, caption: A, badge: dark}\n",
+        encoding="utf-8",
     )
     (tmp_path / "lessons" / "a").mkdir(parents=True)
-    for name in ("01-one.md", "02-two.md", "draft.md"):
+    for name in ("index.md", "01-one.md", "02-two.md", "draft.md"):
         (tmp_path / "lessons" / "a" / name).write_text("# x\n", encoding="utf-8")
     (tmp_path / "exercises" / "a").mkdir(parents=True)
     return tmp_path / "exercises" / "a"
@@ -435,11 +437,11 @@ def test_missing_lesson_names_file_line_field_and_the_closest(tmp_path: Path) ->
     assert f"{path}:20:13: criteria[1].lesson: 'lessons/a/empathy-first'" in str(crit)
 
 
-def test_lesson_not_in_the_toc_is_an_error(tmp_path: Path) -> None:
+def test_lesson_not_in_the_course_is_an_error(tmp_path: Path) -> None:
     folder = _course(tmp_path)
     (p,) = validate_file(write(folder, _with_lessons("lessons/a/01-one", "lessons/a/draft")))
     assert p.field == "criteria[1].lesson" and p.line == 20
-    assert "not in _toc.yml" in p.message and "404" in p.message
+    assert "not a page of the course" in p.message and "404" in p.message
 
 
 def test_lesson_is_checked_even_when_the_rubric_has_other_problems(tmp_path: Path) -> None:
