@@ -22,7 +22,9 @@ from . import CommandError
 
 SVG_NAME, JSON_NAME, JWT_NAME = "ski-pass.svg", "ski-pass.json", "ski-pass.jwt"
 _URL = re.compile(r"https?://[^\s<>\"'`\\]+")
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"'`\\]+")
+# A scheme is short (RFC 3986 names none over 31 characters): bounding it keeps a search over
+# any text linear, where an unbounded one retries every start of a long word.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}:[^\s<>\"'`\\]+")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
