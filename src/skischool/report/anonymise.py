@@ -23,7 +23,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # The scheme is bounded (RFC 3986 names none over 31 characters) so a long run of letters and
 # hyphens is scanned once, not once per start: the search stays linear on any text.
 _URL = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")  # starts a run: linear
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)  # starts a run: linear
 _HANDLE = re.compile(r"(?<![\w@])@\w[\w.]{0,38}\w|(?<![\w@])@\w")
 # A run of digits with the separators phone numbers use; counted below (7 to 15 digits).
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,}\d(?!\w)")
