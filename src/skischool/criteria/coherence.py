@@ -15,7 +15,8 @@ class Coherence(Criterion):
     type_name = "coherence"
     doc = (
         "Met unless the reply is a list of keywords: three or more sentences, most of them one "
-        "or two words, with few of the small words real sentences are made of."
+        "or two words, with few of the small words real sentences are made of; or one run of "
+        "ten words or more with hardly any of them."
     )
     fields = []
     placeholders = ("match", "name")
@@ -33,6 +34,7 @@ class Coherence(Criterion):
                 "Apologies. Our error. Refund sent. Thanks.",
                 "Sorry. Refund. Today. Thanks. Sam.",
                 "Noted. Escalated. Resolved.",
+                "gala Saturday pipe burst Castlegate Pool Dev plumbers 3pm update club page Leah",
             ],
         )
     ]
@@ -41,7 +43,7 @@ class Coherence(Criterion):
         an = doc.analysis
         if not an.telegraphic:
             return True, [], ""
-        frags = an.fragments(3)
+        frags = an.fragments(3) or an.sentences[:1]  # a run of keywords has no fragments
         listing = ", ".join(f"“{s.text}”" for s in frags)
         first = frags[0]
         return (
