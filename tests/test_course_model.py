@@ -310,3 +310,13 @@ def test_an_attempt_finds_its_exercise_by_page_and_rubric(tmp_path: Path) -> Non
 )
 def test_bare_title_drops_only_the_numbering(heading: str, bare: str) -> None:
     assert bare_title(heading) == bare
+
+
+def test_an_unreadable_page_or_rubric_is_a_named_problem(tmp_path: Path) -> None:
+    root = make_course(tmp_path)
+    (root / "exercises" / "first-run" / "01-spot.md").write_bytes(b"# Exercise: \xff\xfe bad\n")
+    (root / "exercises" / "second-run" / "01-spot.yaml").write_bytes(b"id: \xff\n")
+    problems = Course.load(root).problems()
+    messages = {(p.file, p.message.split(":")[0]) for p in problems}
+    assert ("exercises/first-run/01-spot.md", "cannot read the page") in messages
+    assert ("exercises/second-run/01-spot.yaml", "cannot read") in messages

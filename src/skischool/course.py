@@ -639,7 +639,12 @@ def _read_page(source: Path, level: Level, root: Path) -> tuple[ExercisePage, li
 
     problems: list[Problem] = []
     rel = _rel(source, root)
-    text = source.read_text(encoding="utf-8")
+    page_id = f"{level.slug}/{source.stem}"
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(rel, None, None, "", f"cannot read the page: {exc}"))
+        return ExercisePage(page_id, level.slug, "", source, ()), problems
     title = ""
     heading_at: dict[int, str] = {}
     for n, depth, heading in _headings(text):
@@ -662,7 +667,6 @@ def _read_page(source: Path, level: Level, root: Path) -> tuple[ExercisePage, li
             )
         )
     practised = _PRACTISES.search(text)
-    page_id = f"{level.slug}/{source.stem}"
     checkpoint = source.stem == CHECKPOINT
     calls = [(text[: m.start()].count("\n") + 1, m.group(1)) for m in EXERCISE_CALL.finditer(text)]
     if not calls:
@@ -686,6 +690,9 @@ def _read_page(source: Path, level: Level, root: Path) -> tuple[ExercisePage, li
             problems.append(
                 Problem(rel, line, None, "exercise", f"names {name}, which does not exist")
             )
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(_rel(rubric_path, root), None, None, "", f"cannot read: {exc}"))
             continue
         except RubricError as exc:
             problems += exc.problems
