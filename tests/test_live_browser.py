@@ -414,6 +414,16 @@ def test_progress_downloads_as_an_engine_export_and_uploads_elsewhere(
     live: Live, tmp_path: Path
 ) -> None:
     page = live.page
+    # A reply of two lines, made here: the download must keep its line break.
+    rubric = reply_rubric()
+    before = attempts_of(page, rubric.id)
+    page.locator("textarea.ss-text").fill("Thanks for asking, Sam.\nWe open at 9 tomorrow.")
+    page.locator("textarea.ss-text").focus()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "([ex, n]) => skischoolLive.store.all().filter(a => a.exercise === ex).length === n",
+        arg=[rubric.id, before + 1],
+    )
     with page.expect_download() as info:
         page.locator(".ss-progress-panel button", has_text="Download my progress").click()
     download = info.value
