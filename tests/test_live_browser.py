@@ -414,8 +414,11 @@ def test_progress_downloads_as_an_engine_export_and_uploads_elsewhere(
     live: Live, tmp_path: Path
 ) -> None:
     page = live.page
-    # A reply of two lines, made here: the download must keep its line break.
+    # A reply of two lines, made here: the download must keep its line break. Then back to the
+    # choice page, where the earlier tests left this page and the later ones expect it.
     rubric = reply_rubric()
+    page.goto(f"{live.base_url}{REPLY_PAGE}.html")
+    all_ready(page)
     before = attempts_of(page, rubric.id)
     page.locator("textarea.ss-text").fill("Thanks for asking, Sam.\nWe open at 9 tomorrow.")
     page.locator("textarea.ss-text").focus()
@@ -424,6 +427,8 @@ def test_progress_downloads_as_an_engine_export_and_uploads_elsewhere(
         "([ex, n]) => skischoolLive.store.all().filter(a => a.exercise === ex).length === n",
         arg=[rubric.id, before + 1],
     )
+    page.goto(f"{live.base_url}{CHOICE_PAGE}.html")
+    all_ready(page)
     with page.expect_download() as info:
         page.locator(".ss-progress-panel button", has_text="Download my progress").click()
     download = info.value
