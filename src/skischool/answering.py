@@ -170,16 +170,8 @@ def _record(
 ) -> tuple[bool, str]:
     from .progress import Attempt
 
-    attempt = Attempt(
-        exercise=rubric.id,
-        page=page,
-        score=result.score,
-        passed=result.passed,
-        criteria_met=result.criteria_met,
-        criteria_total=result.criteria_total,
-        kind=rubric.kind,
-        answer=text,
-        learner=learner,
+    attempt = Attempt.of(
+        result, exercise=rubric.id, kind=rubric.kind, answer=text, learner=learner, page=page
     )
     try:
         target.record(attempt)

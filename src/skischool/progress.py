@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 if TYPE_CHECKING:
     import sqlite3
 
+    from .result import Result
+
 __all__ = [
     "ENV_VAR",
     "EXPORT_VERSION",
@@ -274,6 +276,30 @@ class Attempt:
             self.kind,
             self.answer,
             self.learner,
+        )
+
+    @classmethod
+    def of(
+        cls,
+        result: Result,
+        *,
+        exercise: str,
+        kind: str,
+        answer: str,
+        learner: str = "",
+        page: str = "",
+    ) -> Attempt:
+        """The attempt a verdict makes: the one place the widgets and ``answer()`` build it."""
+        return cls(
+            exercise=exercise,
+            score=result.score,
+            passed=result.passed,
+            criteria_met=result.criteria_met,
+            criteria_total=result.criteria_total,
+            kind=kind,  # type: ignore[arg-type]
+            answer=answer,
+            learner=learner,
+            page=page,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -57,12 +57,9 @@ class AttemptRecorder:
         from ..progress import Attempt
 
         self.count += 1
-        attempt = Attempt(
+        attempt = Attempt.of(
+            result,
             exercise=self.exercise,
-            score=result.score,
-            passed=result.passed,
-            criteria_met=result.criteria_met,
-            criteria_total=result.criteria_total,
             kind=self.kind,
             answer=answer,
             learner=self.learner,
