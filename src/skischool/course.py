@@ -52,6 +52,8 @@ KEY_RE = re.compile(r"^[a-z][a-z-]*/[0-9a-z][0-9a-z-]*$")
 EXERCISE_CALL = re.compile(r'^exercise\(\s*"([^"]+\.ya?ml)"\s*\)', re.M)
 #: The page name of a level's checkpoint.
 CHECKPOINT = "checkpoint"
+#: The kinds of exercise a rubric can be (its `kind:`).
+RUBRIC_KINDS = ("reply", "choice", "conversation", "triage")
 # Folders that mean "an installed package", never part of a course, even inside a course's .venv.
 _INSTALLED = frozenset({"site-packages", "dist-packages"})
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
@@ -155,7 +157,7 @@ class Exercise:
     rubric_id: str  # the rubric's own ``id:``, what attempts record
     title: str  # the rubric's ``title:``
     heading: str  # the page heading it sits under (the page title on a one-exercise page)
-    kind: str  # "reply" or "choice"
+    kind: str  # "reply", "choice", "conversation" or "triage"
     lesson: str  # the lesson docname it practises
     rubric_path: Path | None  # None when read from a built course file
     checkpoint: bool
@@ -700,7 +702,7 @@ def _read_page(source: Path, level: Level, root: Path) -> tuple[ExercisePage, li
         if not isinstance(data, dict):
             problems.append(Problem(_rel(rubric_path, root), 1, None, "", "expected a mapping"))
             continue
-        kind = "choice" if data.get("kind") == "choice" else "reply"
+        kind = data.get("kind") if data.get("kind") in RUBRIC_KINDS else "reply"
         rubric_title = str(data.get("title") or "")
         rubric_rel = _rel(rubric_path, root)
         if data.get("level") not in (None, level.slug):

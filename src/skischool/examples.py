@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from .conversation import ConversationRubric
 from .errors import Problem, RubricError, format_path
-from .model import ChoiceRubric, Example, ReplyRubric
+from .model import Example, ReplyRubric
 from .result import Result
 from .source import Source, load_source
+from .triage import ACTIONS, Sorted, TriageRubric
+
+if TYPE_CHECKING:
+    from .loader import AnyRubric
 
 
 @dataclass(frozen=True)
@@ -26,12 +32,35 @@ class ExampleOutcome:
         return not self.problems
 
 
-def run_example(rubric: ReplyRubric | ChoiceRubric, example: Example) -> ExampleOutcome:
-    """Check one example and say, in words, anything it got wrong."""
+def example_answer(rubric: AnyRubric, example: Example) -> Any:
+    """The answer an example stands for, in the form the rubric's ``check`` takes."""
     if isinstance(rubric, ReplyRubric):
-        result = rubric.check(example.text)
+        return example.text
+    if isinstance(rubric, ConversationRubric):
+        return list(example.replies)
+    if isinstance(rubric, TriageRubric):
+        return triage_sorting(rubric, example.start, example.changes)
+    return list(example.choose)
+
+
+def triage_sorting(
+    rubric: TriageRubric, start: str, changes: tuple[tuple[str, str, str], ...] = ()
+) -> dict[str, dict[str, str]]:
+    """A sorting built from a starting point and changes: how triage examples stay short."""
+    if start == "best":
+        base = rubric.best()
+    elif start.endswith("-all") and start[:-4] in ACTIONS:
+        base = {i.id: Sorted(start[:-4], "") for i in rubric.items}
     else:
-        result = rubric.check(list(example.choose))
+        base = {}
+    for item, action, reason in changes:
+        base[item] = Sorted(action, reason)
+    return {k: {"action": s.action, "reason": s.reason} for k, s in base.items()}
+
+
+def run_example(rubric: AnyRubric, example: Example) -> ExampleOutcome:
+    """Check one example and say, in words, anything it got wrong."""
+    result = rubric.check(example_answer(rubric, example))
     problems: list[str] = []
     want_pass = example.expect == "pass"
     if result.passed != want_pass:
@@ -46,14 +75,21 @@ def run_example(rubric: ReplyRubric | ChoiceRubric, example: Example) -> Example
         for cid in example.fails:
             if cid in met:
                 problems.append(f"names '{cid}' in fails, but the example meets that criterion")
+    if example.moves:
+        made = tuple(t.move for t in result.turns if t.move)
+        if made != example.moves:
+            problems.append(
+                f"expected the replies to make the moves {', '.join(example.moves)} but they "
+                f"made {', '.join(made) or 'none'}"
+            )
     return ExampleOutcome(example, result, tuple(problems))
 
 
-def run_examples(rubric: ReplyRubric | ChoiceRubric) -> list[ExampleOutcome]:
+def run_examples(rubric: AnyRubric) -> list[ExampleOutcome]:
     return [run_example(rubric, e) for e in rubric.examples]
 
 
-def example_problems(rubric: ReplyRubric | ChoiceRubric, source: Source) -> list[Problem]:
+def example_problems(rubric: AnyRubric, source: Source) -> list[Problem]:
     """Every contradiction between a rubric and its examples (and its model reply)."""
     out: list[Problem] = []
     for outcome in run_examples(rubric):
@@ -61,6 +97,38 @@ def example_problems(rubric: ReplyRubric | ChoiceRubric, source: Source) -> list
         line, col = source.where(path)
         for msg in outcome.problems:
             out.append(Problem(source.file, line, col, format_path(path), msg))
+    for t, turn in enumerate(rubric.turns if isinstance(rubric, ConversationRubric) else ()):
+        if not turn.model_reply:
+            continue
+        models = [u.model_reply for u in rubric.turns[: t + 1]]
+        verdicts, _ = rubric.walk(models)
+        v = verdicts[-1]
+        if not v.result.passed or (turn.next and v.move != "owned"):
+            unmet = ", ".join(c.id for c in v.result.criteria if c.met is False)
+            line, col = source.where(("turns", t, "model_reply"))
+            out.append(
+                Problem(
+                    source.file,
+                    line,
+                    col,
+                    format_path(("turns", t, "model_reply")),
+                    f"the model reply must pass its turn and own it, but it scored "
+                    f"{v.result.score} ({v.result.summary}; not met: {unmet or 'none'})",
+                )
+            )
+    if isinstance(rubric, TriageRubric):
+        best = rubric.check(triage_sorting(rubric, "best"))
+        if not best.passed:
+            line, col = source.where(("items",))
+            out.append(
+                Problem(
+                    source.file,
+                    line,
+                    col,
+                    "items",
+                    f"the best sorting must pass, but it scored {best.score}",
+                )
+            )
     if isinstance(rubric, ReplyRubric) and rubric.model_reply:
         result = rubric.check(rubric.model_reply)
         if not result.passed:

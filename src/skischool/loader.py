@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .conversation import MAX_TURNS, MOVE_WORDS, MOVES, Branch, ConversationRubric, Turn
 from .criteria import CRITERION_TYPES
 from .criteria.base import (
     ID_PATTERN,
@@ -25,6 +26,10 @@ from .platforms import PLATFORMS
 from .schema import Bool, Field, ListOf, Num, Obj, Str, Tagged, validate
 from .source import Source, load_source
 from .textmatch import phrase_problems
+from .triage import ACTIONS, TAGS, Item, Reason, TriageRubric
+
+#: Where a triage example's sorting starts before its changes.
+TRIAGE_STARTS = ("best", "none", *(f"{a}-all" for a in ACTIONS))
 
 SITUATIONS = ("complaint", "question", "praise", "troll", "rant", "misinformation", "crisis")
 # Situations an exercise may be about; the first seven also have general rubrics.
@@ -38,8 +43,8 @@ SITUATION_KINDS = (
     "listening",
 )
 # The fewest examples a rubric must carry. Declared once: the loader and the course tests use it.
-MIN_PASS_EXAMPLES = {"reply": 6, "choice": 1}
-MIN_FAIL_EXAMPLES = {"reply": 6, "choice": 3}
+MIN_PASS_EXAMPLES = {"reply": 6, "choice": 1, "conversation": 3, "triage": 2}
+MIN_FAIL_EXAMPLES = {"reply": 6, "choice": 3, "conversation": 4, "triage": 3}
 # The longest phrase a rubric may list. The longest real one is under 50 characters; the phrase
 # matcher builds its trie-shaped pattern one recursive step per character, so a phrase of a
 # thousand characters would end in a RecursionError instead of a message.
@@ -69,7 +74,7 @@ SCENARIO = Obj(
     doc="The realistic post a learner responds to.",
 )
 COMMON_TOP = [
-    Field("kind", Str(), "'reply' or 'choice'.", required=True),
+    Field("kind", Str(), "'reply', 'choice', 'conversation' or 'triage'.", required=True),
     Field("id", Str(pattern=ID_PATTERN), "Unique id; defaults to the file name."),
     Field("title", Str(), "Title shown above the exercise.", required=True),
     Field("task", Str(), "What the learner is asked to do."),
@@ -147,7 +152,188 @@ CHOICE = Obj(
     ],
     doc="A rubric for a single- or multi-select question.",
 )
-RUBRIC = Tagged("kind", {"reply": REPLY, "choice": CHOICE}, label="rubric")
+BRANCH = Obj(
+    "next post",
+    [
+        Field(
+            "post", Str(), "What they post back after a reply that made this move.", required=True
+        ),
+        Field(
+            "author",
+            Str(),
+            "Who posts it, when not the person who started the thread (e.g. a bystander).",
+        ),
+        Field(
+            "when",
+            ListOf(Str(pattern=ID_PATTERN), min_items=1),
+            "Criteria of this turn whose failure means the reply made this move "
+            "(argued and deflected only).",
+        ),
+        Field(
+            "adds",
+            ListOf(CRITERION, min_items=1),
+            "Criteria the next reply must also meet on this path, e.g. taking back a jab.",
+        ),
+    ],
+)
+NEXT = Obj(
+    "next posts",
+    [
+        Field(move, BRANCH, f"The post after a reply that {words}.", required=True)
+        for move, words in MOVE_WORDS.items()
+    ],
+    doc="Every turn but the last says what comes back after each of the four moves.",
+)
+TURN = Obj(
+    "turn",
+    [
+        Field("id", Str(pattern=ID_PATTERN), "Short id, e.g. 'first'.", required=True),
+        Field("criteria", ListOf(CRITERION, min_items=1), "What a good reply does.", required=True),
+        Field("next", NEXT, "What they post back, by what this reply did (not on the last turn)."),
+        Field(
+            "model_reply", Str(), "A reply that passes this turn on the path where each owned it."
+        ),
+    ],
+)
+CONVERSATION_EXAMPLE = Obj(
+    "conversation example",
+    [
+        Field(
+            "replies",
+            ListOf(Str(nonempty=False), min_items=1, max_items=MAX_TURNS),
+            "One reply per turn.",
+            required=True,
+        ),
+        Field("expect", Str(enum=("pass", "fail")), "The verdict it must get.", required=True),
+        Field("moves", ListOf(Str(enum=MOVES)), "The move each reply but the last must make."),
+        Field(
+            "fails",
+            ListOf(Str(), min_items=1),
+            "Criteria a failing example must fail, as 'turn/criterion' or 'thread/calm', "
+            "'thread/public'.",
+        ),
+        Field("note", Str(), "Why, for authors."),
+    ],
+)
+CONVERSATION = Obj(
+    "conversation rubric",
+    [
+        *COMMON_TOP,
+        Field(
+            "turns",
+            ListOf(TURN, min_items=2, max_items=MAX_TURNS),
+            "Two or three turns; the scenario's post opens the first.",
+            required=True,
+        ),
+        Field(
+            "closes",
+            ListOf(Str(pattern=ID_PATTERN), min_items=1),
+            "Criteria of the last turn that, all met, close the thread in public.",
+            required=True,
+        ),
+        Field(
+            "examples",
+            ListOf(CONVERSATION_EXAMPLE),
+            "Conversations that must pass or fail.",
+            required=True,
+        ),
+    ],
+    doc="A rubric for a conversation of two or three turns.",
+)
+REASON = Obj(
+    "reason",
+    [
+        Field("id", Str(pattern=ID_PATTERN), "Short id, e.g. 'waiting'.", required=True),
+        Field("text", Str(), "The reason as the learner reads it.", required=True),
+    ],
+)
+QUEUE_ITEM = Obj(
+    "queue item",
+    [
+        Field("id", Str(pattern=ID_PATTERN), "Short id, e.g. 'c01'.", required=True),
+        Field("author", AUTHOR, "Who posted it."),
+        Field("text", Str(), "The comment as it appears in the queue.", required=True),
+        Field("tag", Str(enum=TAGS), "What it is (for coverage and counts).", required=True),
+        Field("action", Str(enum=tuple(ACTIONS)), "The best action.", required=True),
+        Field(
+            "accept", ListOf(Str(enum=tuple(ACTIONS)), min_items=1), "Other actions that also work."
+        ),
+        Field(
+            "reasons",
+            ListOf(Str(pattern=ID_PATTERN), min_items=1),
+            "Reason ids that justify the action.",
+            required=True,
+        ),
+        Field("weight", Num(integer=True, minimum=1, maximum=5), "How much it counts.", default=1),
+        Field(
+            "critical", Bool(), "A wrong action fails the round (threats, safety).", default=False
+        ),
+        Field(
+            "why", Str(), "Why the action is right, shown when the learner gets it.", required=True
+        ),
+        Field(
+            "hint",
+            Str(),
+            "A nudge shown when the learner gets it wrong; must not name the action.",
+            required=True,
+        ),
+    ],
+)
+TRIAGE_CHANGE = Obj(
+    "sorting change",
+    [
+        Field("item", Str(pattern=ID_PATTERN), "The item id.", required=True),
+        Field(
+            "action", Str(enum=("", *ACTIONS)), "The action ('' leaves it unsorted).", required=True
+        ),
+        Field("reason", Str(nonempty=False), "The reason id.", default=""),
+    ],
+)
+TRIAGE_EXAMPLE = Obj(
+    "triage example",
+    [
+        Field(
+            "start",
+            Str(enum=TRIAGE_STARTS),
+            "The sorting to start from: the model's, or every item the same way.",
+            required=True,
+        ),
+        Field("change", ListOf(TRIAGE_CHANGE), "Items sorted differently from the start."),
+        Field("expect", Str(enum=("pass", "fail")), "The verdict it must get.", required=True),
+        Field("fails", ListOf(Str(pattern=ID_PATTERN), min_items=1), "Items it must get wrong."),
+        Field("note", Str(), "Why, for authors."),
+    ],
+)
+TRIAGE = Obj(
+    "triage rubric",
+    [
+        *COMMON_TOP,
+        Field(
+            "reasons",
+            ListOf(REASON, min_items=3),
+            "The reasons a learner picks from.",
+            required=True,
+        ),
+        Field(
+            "items",
+            ListOf(QUEUE_ITEM, min_items=2),
+            "The queue, in the order shown.",
+            required=True,
+        ),
+        Field(
+            "examples", ListOf(TRIAGE_EXAMPLE), "Sortings that must pass or fail.", required=True
+        ),
+    ],
+    doc="A rubric for sorting a queue of comments.",
+)
+RUBRIC = Tagged(
+    "kind",
+    {"reply": REPLY, "choice": CHOICE, "conversation": CONVERSATION, "triage": TRIAGE},
+    label="rubric",
+)
+
+
+AnyRubric = ReplyRubric | ChoiceRubric | ConversationRubric | TriageRubric
 
 
 class _Problems:
@@ -160,7 +346,7 @@ class _Problems:
         self.items.append(Problem(self.source.file, line, col, format_path(path), message))
 
 
-def build(source: Source, *, require_examples: bool = True) -> ReplyRubric | ChoiceRubric:
+def build(source: Source, *, require_examples: bool = True) -> AnyRubric:
     """Validate plain data and build the rubric; raises RubricError listing every problem."""
     if not isinstance(source.data, dict):
         what = "an empty file" if source.data is None else "not a mapping"
@@ -173,21 +359,27 @@ def build(source: Source, *, require_examples: bool = True) -> ReplyRubric | Cho
     p = _Problems(source)
     data = source.data
     _check_lessons(data, p)
-    if data["kind"] == "reply":
-        _check_reply(data, p, require_examples)
-    else:
-        _check_choice(data, p, require_examples)
+    CHECKS[data["kind"]](data, p, require_examples)
     if p.items:
         raise RubricError(p.items)
     rubric = _make(source)
-    if isinstance(rubric, ReplyRubric):
-        by_id = {c.id: c for c in rubric.criteria}
-        for i, c in enumerate(rubric.criteria):
+    for prefix, criteria in _criteria_sets(rubric):
+        by_id = {c.id: c for c in criteria}
+        for i, c in enumerate(criteria):
             for sub, message in c.link(by_id):
-                p.add(("criteria", i, *sub), message)
-        if p.items:
-            raise RubricError(p.items)
+                p.add((*prefix, i, *sub), message)
+    if p.items:
+        raise RubricError(p.items)
     return rubric
+
+
+def _criteria_sets(rubric: AnyRubric) -> list[tuple[tuple[object, ...], list[Any]]]:
+    """Each list of criteria judged together, with the field path its entries sit under."""
+    if isinstance(rubric, ReplyRubric):
+        return [(("criteria",), rubric.criteria)]
+    if isinstance(rubric, ConversationRubric):
+        return [(("turns", i, "criteria"), t.criteria) for i, t in enumerate(rubric.turns)]
+    return []
 
 
 def lesson_fields(data: Any) -> list[tuple[tuple[object, ...], str]]:
@@ -198,10 +390,29 @@ def lesson_fields(data: Any) -> list[tuple[tuple[object, ...], str]]:
     out: list[tuple[tuple[object, ...], str]] = []
     if isinstance(data.get("lesson"), str):
         out.append((("lesson",), data["lesson"]))
-    criteria = data.get("criteria")
-    for i, c in enumerate(criteria if isinstance(criteria, list) else []):
-        if isinstance(c, dict) and isinstance(c.get("lesson"), str):
-            out.append((("criteria", i, "lesson"), c["lesson"]))
+    for prefix, criteria in _raw_criteria(data):
+        for i, c in enumerate(criteria):
+            if isinstance(c, dict) and isinstance(c.get("lesson"), str):
+                out.append(((*prefix, i, "lesson"), c["lesson"]))
+    return out
+
+
+def _raw_criteria(data: dict[str, Any]) -> list[tuple[tuple[object, ...], list[Any]]]:
+    """Every criteria list in rubric data, however malformed: a reply's, each turn's and each
+    branch's ``adds``."""
+    out: list[tuple[tuple[object, ...], list[Any]]] = []
+    if isinstance(data.get("criteria"), list):
+        out.append((("criteria",), data["criteria"]))
+    turns = data.get("turns")
+    for t, turn in enumerate(turns if isinstance(turns, list) else []):
+        if not isinstance(turn, dict):
+            continue
+        if isinstance(turn.get("criteria"), list):
+            out.append((("turns", t, "criteria"), turn["criteria"]))
+        nxt = turn.get("next")
+        for move, branch in nxt.items() if isinstance(nxt, dict) else []:
+            if isinstance(branch, dict) and isinstance(branch.get("adds"), list):
+                out.append((("turns", t, "next", move, "adds"), branch["adds"]))
     return out
 
 
@@ -349,6 +560,141 @@ def _check_choice(data: dict[str, Any], p: _Problems, require_examples: bool) ->
         _check_examples(data, "choice", p, set(ids))
 
 
+class _Within:
+    """Problems of a part of the file (a turn), reported at their full path."""
+
+    def __init__(self, p: _Problems, prefix: tuple[object, ...], skip_below: int = 0) -> None:
+        self.p, self.prefix, self.skip_below = p, prefix, skip_below
+
+    def add(self, path: tuple[object, ...], message: str) -> None:
+        if path[:1] == ("criteria",) and len(path) > 1 and isinstance(path[1], int):
+            if path[1] < self.skip_below:  # already reported where those criteria live
+                return
+            if self.skip_below:
+                path = (path[1] - self.skip_below, *path[2:])
+        self.p.add((*self.prefix, *path), message)
+
+
+def _check_conversation(data: dict[str, Any], p: _Problems, require_examples: bool) -> None:
+    turns = data["turns"]
+    ids: set[str] = set()
+    seen: dict[str, int] = {}
+    for t, turn in enumerate(turns):
+        if turn["id"] in seen or turn["id"] == "thread":
+            why = (
+                "'thread' names the whole conversation"
+                if turn["id"] == "thread"
+                else (f"also turns[{seen[turn['id']]}]")
+            )
+            p.add(("turns", t, "id"), f"duplicate turn id '{turn['id']}' ({why})")
+        seen.setdefault(turn["id"], t)
+        merged = {**data, "criteria": turn["criteria"]}
+        _check_reply(merged, _Within(p, ("turns", t)), False)  # type: ignore[arg-type]
+        own = {c["id"] for c in turn["criteria"]}
+        ids |= {f"{turn['id']}/{c}" for c in own}
+        last = t == len(turns) - 1
+        if last and "next" in turn:
+            p.add(
+                ("turns", t, "next"), "the last turn has no next post; the conversation ends here"
+            )
+        if not last and "next" not in turn:
+            p.add(
+                ("turns", t),
+                "every turn but the last needs 'next': the post that follows each of "
+                f"{', '.join(MOVES)}",
+            )
+        for move, branch in (turn.get("next") or {}).items():
+            where = ("turns", t, "next", move)
+            if move in ("argued", "deflected") and not branch.get("when"):
+                p.add(where, f"'{move}' needs 'when': the criteria whose failure means it")
+            if move in ("owned", "answered") and "when" in branch:
+                p.add((*where, "when"), f"'{move}' is read from the verdict; it takes no 'when'")
+            for j, cid in enumerate(branch.get("when") or []):
+                if cid not in own:
+                    p.add(
+                        (*where, "when", j),
+                        f"'{cid}' is not a criterion of this turn; expected one of {one_of(own)}",
+                    )
+            adds = branch.get("adds") or []
+            if adds and not last:
+                after = turns[t + 1]["criteria"]
+                merged = {**data, "criteria": [*after, *adds]}
+                _check_reply(merged, _Within(p, (*where, "adds"), len(after)), False)  # type: ignore[arg-type]
+                ids |= {f"{turns[t + 1]['id']}/{c['id']}" for c in adds}
+    last_ids = {c["id"] for c in turns[-1]["criteria"]}
+    for j, cid in enumerate(data["closes"]):
+        if cid not in last_ids:
+            p.add(
+                ("closes", j),
+                f"'{cid}' is not a criterion of the last turn; expected one of {one_of(last_ids)}",
+            )
+    if require_examples:
+        ids |= {"thread/calm", "thread/public"}
+        _check_examples(data, "conversation", p, ids)
+        for i, e in enumerate(data.get("examples") or []):
+            n_turns, n = len(turns), len(e["replies"])
+            if n != n_turns:
+                p.add(
+                    ("examples", i, "replies"),
+                    f"has {n} replies; expected one per turn ({n_turns})",
+                )
+            if "moves" in e and len(e["moves"]) != n_turns - 1:
+                p.add(
+                    ("examples", i, "moves"),
+                    f"has {len(e['moves'])} moves; expected one per turn but the last "
+                    f"({n_turns - 1})",
+                )
+
+
+def _check_triage(data: dict[str, Any], p: _Problems, require_examples: bool) -> None:
+    reasons: dict[str, int] = {}
+    for i, r in enumerate(data["reasons"]):
+        if r["id"] in reasons:
+            p.add(
+                ("reasons", i, "id"),
+                f"duplicate reason id '{r['id']}' (also reasons[{reasons[r['id']]}])",
+            )
+        reasons.setdefault(r["id"], i)
+    items: dict[str, int] = {}
+    for i, item in enumerate(data["items"]):
+        if item["id"] in items:
+            p.add(
+                ("items", i, "id"),
+                f"duplicate item id '{item['id']}' (also items[{items[item['id']]}])",
+            )
+        items.setdefault(item["id"], i)
+        for j, rid in enumerate(item["reasons"]):
+            if rid not in reasons:
+                p.add(
+                    ("items", i, "reasons", j),
+                    f"'{rid}' is not a reason id; expected one of {one_of(set(reasons))}",
+                )
+        if item["action"] in item.get("accept", ()):
+            p.add(("items", i, "accept"), f"'{item['action']}' is the best action already")
+        label = ACTIONS[item["action"]].lower()
+        if label in item["hint"].lower():
+            p.add(
+                ("items", i, "hint"),
+                f"names the answer ('{ACTIONS[item['action']]}'); expected a nudge that leaves "
+                "the decision to the learner",
+            )
+    if require_examples:
+        _check_examples(data, "triage", p, set(items))
+        for i, e in enumerate(data.get("examples") or []):
+            for j, ch in enumerate(e.get("change") or []):
+                if ch["item"] not in items:
+                    p.add(
+                        ("examples", i, "change", j, "item"),
+                        f"'{ch['item']}' is not an item id; expected one of {one_of(set(items))}",
+                    )
+                if ch.get("reason") and ch["reason"] not in reasons:
+                    p.add(
+                        ("examples", i, "change", j, "reason"),
+                        f"'{ch['reason']}' is not a reason id; expected one of "
+                        f"{one_of(set(reasons))}",
+                    )
+
+
 def _check_examples(data: dict[str, Any], kind: str, p: _Problems, ids: set[str]) -> None:
     examples = data.get("examples") or []
     passes = sum(1 for e in examples if e["expect"] == "pass")
@@ -362,7 +708,7 @@ def _check_examples(data: dict[str, Any], kind: str, p: _Problems, ids: set[str]
         )
     listed = one_of(ids)  # once, not once per problem
     for i, e in enumerate(examples):
-        if kind == "reply":
+        if kind in ("reply", "conversation", "triage"):
             if e["expect"] == "fail" and not e.get("fails"):
                 p.add(
                     ("examples", i), "a failing example must name the criteria it fails in 'fails'"
@@ -373,9 +719,11 @@ def _check_examples(data: dict[str, Any], kind: str, p: _Problems, ids: set[str]
                 if cid not in ids:
                     p.add(
                         ("examples", i, "fails", j),
-                        f"'{cid}' is not a criterion id; expected one of {listed}",
+                        f"'{cid}' is not a criterion id; expected one of {listed}"
+                        if kind != "triage"
+                        else f"'{cid}' is not an item id; expected one of {listed}",
                     )
-        else:
+        elif kind == "choice":
             for j, oid in enumerate(e["choose"]):
                 if oid not in ids:
                     p.add(
@@ -397,7 +745,41 @@ def _scenario(data: dict[str, Any] | None) -> Scenario | None:
     )
 
 
-def _make(source: Source) -> ReplyRubric | ChoiceRubric:
+def _turn(t: dict[str, Any]) -> Turn:
+    def crit(items: list[dict[str, Any]]) -> list[Any]:
+        return [CRITERION_TYPES[c["type"]](c) for c in items]
+
+    branches = {
+        move: Branch(
+            move,
+            b["post"],
+            tuple(b.get("when", ())),
+            tuple(crit(b.get("adds", []))),
+            b.get("author", ""),
+        )
+        for move, b in (t.get("next") or {}).items()
+    }
+    return Turn(t["id"], crit(t["criteria"]), branches, t.get("model_reply", ""))
+
+
+def _item(i: dict[str, Any]) -> Item:
+    a = i.get("author") or {}
+    return Item(
+        id=i["id"],
+        text=i["text"],
+        tag=i["tag"],
+        action=i["action"],
+        reasons=tuple(i["reasons"]),
+        why=i["why"],
+        hint=i["hint"],
+        author=Author(name=a.get("name", ""), handle=a.get("handle", "")),
+        accept=tuple(i.get("accept", ())),
+        weight=int(i.get("weight", 1)),
+        critical=bool(i.get("critical", False)),
+    )
+
+
+def _make(source: Source) -> AnyRubric:
     d = source.data
     default_id = Path(source.file).stem.split(".")[0] or "rubric"
     common: dict[str, Any] = {
@@ -418,6 +800,12 @@ def _make(source: Source) -> ReplyRubric | ChoiceRubric:
                 fails=tuple(e.get("fails", ())),
                 note=e.get("note", ""),
                 index=i,
+                replies=tuple(e.get("replies", ())),
+                moves=tuple(e.get("moves", ())),
+                start=e.get("start", ""),
+                changes=tuple(
+                    (c["item"], c["action"], c.get("reason", "")) for c in e.get("change") or ()
+                ),
             )
             for i, e in enumerate(d.get("examples") or [])
         ],
@@ -425,6 +813,16 @@ def _make(source: Source) -> ReplyRubric | ChoiceRubric:
     if d["kind"] == "reply":
         criteria = [CRITERION_TYPES[c["type"]](c) for c in d["criteria"]]
         return ReplyRubric(**common, criteria=criteria, model_reply=d.get("model_reply", ""))
+    if d["kind"] == "conversation":
+        return ConversationRubric(
+            **common, turns=[_turn(t) for t in d["turns"]], closes=tuple(d["closes"])
+        )
+    if d["kind"] == "triage":
+        return TriageRubric(
+            **common,
+            reasons=[Reason(r["id"], r["text"]) for r in d["reasons"]],
+            items=[_item(i) for i in d["items"]],
+        )
     options = [
         Option(o["id"], o["text"], int(o["score"]), o["feedback"], o.get("if_missed", ""))
         for o in d["options"]
@@ -434,16 +832,31 @@ def _make(source: Source) -> ReplyRubric | ChoiceRubric:
     )
 
 
-def load_rubric(path: str | Path, *, require_examples: bool = True) -> ReplyRubric | ChoiceRubric:
+def load_rubric(path: str | Path, *, require_examples: bool = True) -> AnyRubric:
     """Load a rubric from a ``.yaml`` or precompiled ``.json`` file."""
     return build(load_source(path), require_examples=require_examples)
 
 
 def rubric_from_dict(
     data: dict[str, Any], name: str = "<rubric>", *, require_examples: bool = False
-) -> ReplyRubric | ChoiceRubric:
+) -> AnyRubric:
     """Build a rubric from plain data (tests, notebooks)."""
     return build(Source(name, data, {}), require_examples=require_examples)
 
 
-__all__ = ["RUBRIC", "SITUATIONS", "build", "lesson_fields", "load_rubric", "rubric_from_dict"]
+CHECKS = {
+    "reply": _check_reply,
+    "choice": _check_choice,
+    "conversation": _check_conversation,
+    "triage": _check_triage,
+}
+
+__all__ = [
+    "RUBRIC",
+    "SITUATIONS",
+    "AnyRubric",
+    "build",
+    "lesson_fields",
+    "load_rubric",
+    "rubric_from_dict",
+]

@@ -37,6 +37,13 @@ class Example:
     fails: tuple[str, ...] = ()
     note: str = ""
     index: int = 0
+    # A conversation's replies, one per turn, and the moves they must make (all but the last).
+    replies: tuple[str, ...] = ()
+    moves: tuple[str, ...] = ()
+    # A triage's sorting: a starting point ("best", "leave-all", ...) and changes to it, as
+    # (item id, action, reason) triples.
+    start: str = ""
+    changes: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass

@@ -57,6 +57,14 @@ def headline(result: Result) -> str:
         if result.passed:
             return f"Good call. {result.summary}."
         return f"Not quite yet. {result.summary}. Read the feedback and try again."
+    if result.kind == "triage":
+        if result.passed:
+            return f"A well-sorted queue. {result.summary}."
+        return f"Getting there: {result.summary}. Each item below says why."
+    if result.kind == "conversation":
+        if result.passed:
+            return f"You kept that conversation on track. {result.summary}."
+        return f"Getting there: {result.summary}. Each reply is judged below, then the thread."
     if result.notes and not result.criteria_met:
         return result.notes[0]
     if result.passed:
@@ -171,7 +179,9 @@ def result_html(result: Result, *, show_tone: bool = True, links: LessonLinks | 
     for note in result.notes:
         if note != head:
             out.append(f'<p style="margin:.3em 0;color:#475467">{esc(note)}</p>')
-    met = [c for c in result.criteria if c.met and result.kind == "reply"]
+    if result.turns:
+        out.append(thread_html(result))
+    met = [c for c in result.criteria if c.met and result.kind in ("reply", "conversation")]
     if met:
         items = "".join(
             f"<li>{esc(c.title)}"
@@ -196,10 +206,35 @@ def result_html(result: Result, *, show_tone: bool = True, links: LessonLinks | 
     lesson = _rubric_lesson(result)
     if lesson:
         out.append(lesson_link_html(lesson, links))
-    if show_tone and result.kind == "reply":
+    if show_tone and result.kind in ("reply", "conversation"):
         out.append(tone_html(result.tone))
     out.append("</div>")
     return "".join(out)
+
+
+def thread_html(result: Result) -> str:
+    """A conversation as it went: each post, the learner's reply, and what the reply did."""
+    from .conversation import MOVE_WORDS
+
+    rows = []
+    for t in result.turns:
+        mark = "✓" if t.passed else "…"
+        did = f" Your reply {MOVE_WORDS[t.move]}." if t.move in MOVE_WORDS else ""
+        rows.append(
+            '<li style="margin:.5em 0;list-style:none">'
+            f'<div style="border:1px solid #d0d5dd;border-radius:.6em;padding:.4em .6em;'
+            f'max-width:34em;background:#fff"><b>{esc(t.author)}</b>'
+            f'<div style="white-space:pre-wrap">{esc(t.post)}</div></div>'
+            f'<div style="border:1px solid #b2ddff;border-radius:.6em;padding:.4em .6em;'
+            f'max-width:34em;margin:.3em 0 0 2em;background:#eff8ff"><b>You</b>'
+            f'<div style="white-space:pre-wrap">{esc(t.reply) or "<i>(no reply)</i>"}</div></div>'
+            f'<div style="color:#475467;font-size:.85em;margin-left:2em">{mark} Reply {t.number}: '
+            f"{esc(t.summary)}.{esc(did)}</div></li>"
+        )
+    return (
+        '<details class="ss-thread" open><summary>The conversation</summary>'
+        f'<ol style="padding-left:0;margin:.3em 0">{"".join(rows)}</ol></details>'
+    )
 
 
 def scenario_html(scenario: Scenario | None, title: str = "", task: str = "") -> str:
@@ -273,8 +308,14 @@ def result_text(result: Result, color: bool = False) -> str:
     for note in result.notes:
         if note != head:
             lines.append(_c(note, "dim", color))
+    if result.turns:
+        from .conversation import MOVE_WORDS
+
+        for t in result.turns:
+            did = f"; your reply {MOVE_WORDS[t.move]}" if t.move in MOVE_WORDS else ""
+            lines.append(_c(f"  reply {t.number}: {t.summary}{did}", "dim", color))
     for c in result.criteria:
-        if result.kind == "reply" and c.met and c.evidence:
+        if result.kind in ("reply", "conversation") and c.met and c.evidence:
             ev = f' — "{printable(c.evidence)}"' if c.evidence else ""
             lines.append(_c(f"  ✓ {c.title}{ev}", "green", color))
     for f in result.findings:
@@ -297,7 +338,7 @@ def result_text(result: Result, color: bool = False) -> str:
     path = lesson_path(own) if own else None
     if path:
         lines.append(f"  lesson: {path}")
-    if result.kind == "reply":
+    if result.kind in ("reply", "conversation"):
         tone = ", ".join(f"{k} {v}" for k, v in result.tone.values.items() if v is not None)
         if tone:
             lines.append(_c(f"  tone: {tone}", "dim", color))

@@ -63,6 +63,28 @@ class ToneProfile:
 
 
 @dataclass(frozen=True)
+class TurnRecord:
+    """One turn of a conversation exercise: the post, the learner's reply, and what it did.
+
+    ``move`` is how the reply landed (argued, deflected, owned or answered), which chose the
+    post that came next; the last turn has none.
+    """
+
+    number: int
+    id: str
+    author: str
+    post: str
+    reply: str
+    move: str
+    passed: bool
+    score: int
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Result:
     """The outcome of one check: pass/fail, score, criteria met, findings and tone."""
 
@@ -78,6 +100,8 @@ class Result:
     # The rubric's own ``lesson:``, linked from feedback that did not pass (choice questions
     # have no per-criterion lessons, so this is their only one).
     lesson: str = ""
+    # A conversation exercise's turns, in order (empty for every other kind).
+    turns: tuple[TurnRecord, ...] = ()
 
     @property
     def criteria_met(self) -> int:
@@ -123,6 +147,7 @@ class Result:
             "tone": self.tone.to_dict(),
             "notes": list(self.notes),
             "lesson": self.lesson,
+            **({"turns": [t.to_dict() for t in self.turns]} if self.turns else {}),
         }
 
     def to_json(self, indent: int | None = None) -> str:

@@ -138,6 +138,7 @@ class Bool(Type):
 class ListOf(Type):
     item: Type
     min_items: int = 0
+    max_items: int | None = None
 
     @property
     def expected(self) -> str:  # type: ignore[override]
@@ -154,6 +155,8 @@ class ListOf(Type):
                 else f"needs at least {self.min_items} entries"
             )
             v.add(path, f"{what}; expected {self.expected}")
+        if self.max_items is not None and len(value) > self.max_items:
+            v.add(path, f"has {len(value)} entries; expected at most {self.max_items}")
         for i, item in enumerate(value):
             self.item.check(item, (*path, i), v)
 
@@ -161,6 +164,8 @@ class ListOf(Type):
         s: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
         if self.min_items:
             s["minItems"] = self.min_items
+        if self.max_items is not None:
+            s["maxItems"] = self.max_items
         return s
 
 
