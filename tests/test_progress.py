@@ -199,7 +199,7 @@ def test_store_creates_parent_dirs_wal_and_schema_version(tmp_path: Path) -> Non
         assert store.journal_mode == "wal"
         store.record(make())
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 1
     conn.close()
@@ -1239,7 +1239,7 @@ def test_version_1_store_is_migrated_and_its_old_export_imports_once(db: Path) -
         assert store.import_attempts(parse_export(old_export)) == 0
         store.record(make(answer="new"))
     conn = raw(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     assert conn.execute("SELECT count(*) FROM attempts WHERE attempt_id IS NULL").fetchone()[0] == 0
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     conn.close()
@@ -1466,7 +1466,56 @@ def test_version_2_store_gains_pages_and_keeps_every_attempt(db: Path) -> None:
     assert (exported.course, exported.release) == ("c", "2")
     assert [a.page for a in exported.attempts] == ["", "green-circle/checkpoint"]
     conn = raw(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    conn.close()
+
+
+def test_version_3_store_takes_conversation_and_triage_attempts(db: Path) -> None:
+    """Schema 4 widens the kind CHECK by rebuilding the table: every row, rowid and id survives,
+    and the new kinds can be recorded afterwards (a version-3 table refuses them)."""
+    conn = raw(db)
+    for statement in SCHEMA_V1:
+        conn.execute(statement)
+    conn.execute("ALTER TABLE attempts ADD COLUMN attempt_id TEXT")
+    conn.execute("CREATE UNIQUE INDEX attempts_by_attempt_id ON attempts (attempt_id)")
+    conn.execute("ALTER TABLE attempts ADD COLUMN page TEXT NOT NULL DEFAULT ''")
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute(
+        "INSERT INTO attempts (id, exercise, time, score, passed, criteria_met, criteria_total,"
+        " kind, answer, learner, attempt_id, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            7,
+            "ex1",
+            "2024-05-01T09:00:00.000000+00:00",
+            50,
+            0,
+            1,
+            3,
+            "reply",
+            b"old",
+            "",
+            "id-7",
+            "blue-square/01-the-closed-pool",
+        ),
+    )
+    conn.commit()
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO attempts (exercise, time, score, passed, criteria_met, criteria_total,"
+            " kind, answer) VALUES ('x', 't', 0, 0, 0, 0, 'triage', x'')"
+        )
+    conn.close()
+    with ProgressStore(db) as store:
+        (old,) = store.attempts()
+        assert (old.id, old.answer, old.page) == ("id-7", "old", "blue-square/01-the-closed-pool")
+        store.record(make(answer='["hi", "again"]', kind="conversation"))
+        store.record(make(answer='{"c01": {"action": "reply"}}', kind="triage"))
+    with ProgressStore(db) as again:
+        assert [a.kind for a in again.attempts()] == ["reply", "conversation", "triage"]
+    conn = raw(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("SELECT min(id) FROM attempts").fetchone()[0] == 7, "rowids kept"
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     conn.close()
 
 

@@ -64,7 +64,7 @@ OFF_VALUES = frozenset({"off", "0", "false", "none"})
 #: Stored in ``PRAGMA user_version``; bump it and add a migration when the schema changes.
 #: 1: the first release. 2: ``attempt_id`` (stable identity, unique) added.
 #: 3: ``page`` (the exercise page an attempt was made on) added.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: The ``"version"`` of an export document. Still 1: later stores only added optional fields
 #: (each attempt's ``"id"`` and ``"page"``; the document's ``"course"`` and ``"release"``),
 #: which older readers ignore, so their exports stay readable.
@@ -74,7 +74,7 @@ DEFAULT_TIMEOUT = 10.0
 #: Identifies the document produced by :meth:`ProgressStore.export_json`.
 EXPORT_FORMAT = "skischool-progress"
 
-KINDS = ("reply", "choice")
+KINDS = ("reply", "choice", "conversation", "triage")
 #: Bounds that keep every number inside SQLite's 64-bit INTEGER (a huge count from a
 #: hand-edited export must be a located error, not an OverflowError deep in sqlite3).
 MAX_CRITERIA = 10_000
@@ -93,7 +93,7 @@ _SCHEMA = (
         passed         INTEGER NOT NULL CHECK (passed IN (0, 1)),
         criteria_met   INTEGER NOT NULL CHECK (criteria_met >= 0),
         criteria_total INTEGER NOT NULL CHECK (criteria_total >= criteria_met),
-        kind           TEXT    NOT NULL CHECK (kind IN ('reply', 'choice')),
+        kind           TEXT    NOT NULL CHECK (kind IN ('reply', 'choice', 'conversation', 'triage')),
         -- UTF-8 (surrogatepass) bytes: a BLOB keeps NUL and any Python str exactly.
         answer         BLOB    NOT NULL,
         learner        TEXT    NOT NULL DEFAULT '',
@@ -216,7 +216,7 @@ class Attempt:
     passed: bool
     criteria_met: int
     criteria_total: int
-    kind: Literal["reply", "choice"]
+    kind: Literal["reply", "choice", "conversation", "triage"]
     answer: str
     learner: str = ""
     id: str = field(default_factory=_new_id)
@@ -661,7 +661,9 @@ class ProgressStore:
             elif version < SCHEMA_VERSION:
                 if version == 1:
                     _migrate_1_to_2(conn)
-                _migrate_2_to_3(conn)
+                if version <= 2:
+                    _migrate_2_to_3(conn)
+                _migrate_3_to_4(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
@@ -929,6 +931,20 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     """Add the page column; older attempts keep an empty page (their rubric id still names
     the exercise, since rubric ids are unique in the course)."""
     conn.execute("ALTER TABLE attempts ADD COLUMN page TEXT NOT NULL DEFAULT ''")
+
+
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """Allow the conversation and triage kinds. SQLite cannot change a CHECK constraint, so
+    the table is rebuilt inside the caller's transaction, every row and rowid copied as is."""
+    create = _SCHEMA[0].replace("CREATE TABLE attempts", "CREATE TABLE attempts_v4", 1)
+    conn.execute(create)
+    conn.execute(
+        f"INSERT INTO attempts_v4 (id, {_COLUMNS}) SELECT id, {_COLUMNS} FROM attempts ORDER BY id"
+    )
+    conn.execute("DROP TABLE attempts")
+    conn.execute("ALTER TABLE attempts_v4 RENAME TO attempts")
+    for statement in _SCHEMA[1:]:
+        conn.execute(statement)
 
 
 @runtime_checkable
