@@ -15,6 +15,7 @@ ATTEMPTS_TO_UNLOCK = 3
 
 __all__ = [
     "ATTEMPTS_TO_UNLOCK",
+    "MODEL_NAMES",
     "is_checkpoint",
     "model_unlocked",
     "model_wait",
@@ -35,14 +36,25 @@ def model_unlocked(attempts: int, passed: bool, checkpoint: bool) -> bool:
     return max(0, attempts) >= ATTEMPTS_TO_UNLOCK
 
 
-def model_wait(attempts: int, passed: bool, checkpoint: bool) -> str:
-    """What the learner reads instead of the model reply while it is locked ("" once open)."""
+def model_wait(
+    attempts: int, passed: bool, checkpoint: bool, what: str = "One reply that works appears"
+) -> str:
+    """What the learner reads instead of the model reply while it is locked ("" once open).
+
+    ``what`` names the model for the exercise kind, with its verb ("One way to sort it
+    appears" for a triage)."""
     if model_unlocked(attempts, passed, checkpoint):
         return ""
     if checkpoint:
-        return "One reply that works appears after you pass this checkpoint question."
+        return f"{what} after you pass this checkpoint question."
     left = ATTEMPTS_TO_UNLOCK - max(0, attempts)
-    return (
-        "One reply that works appears after you pass, or after "
-        f"{ATTEMPTS_TO_UNLOCK} attempts ({left} to go)."
-    )
+    return f"{what} after you pass, or after {ATTEMPTS_TO_UNLOCK} attempts ({left} to go)."
+
+
+#: What each kind calls its model answer, with its verb, in the "... after you pass" line.
+MODEL_NAMES = {
+    "reply": "One reply that works appears",
+    "choice": "One reply that works appears",
+    "conversation": "Replies that work appear",
+    "triage": "One way to sort it appears",
+}

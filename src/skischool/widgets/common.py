@@ -45,6 +45,15 @@ class AttemptRecorder:
         except Exception:  # an unreadable store must not stop the exercise from opening
             return 0
 
+    def passed_before(self) -> bool:
+        """Whether a saved attempt at this exercise passed; an unreadable store says no, so
+        the model reply stays locked rather than the exercise failing to open."""
+        try:
+            saved = self.store.attempts(self.exercise, learner=self.learner)
+        except Exception:
+            return False
+        return any(a.passed for a in saved)
+
     @property
     def store(self) -> Store:
         if self._store is None:

@@ -67,7 +67,7 @@ class ReplyExercise(w.VBox):
         # The model reply is earned (reveal.py): by a pass, or by a few honest attempts outside
         # a checkpoint. A pass saved earlier (another session, a kernel restart) counts too.
         self.checkpoint = is_checkpoint(page)
-        self.passed = _passed_before(self.recorder)
+        self.passed = self.recorder.passed_before()
         self.model_button = w.Button(
             description="Show a model reply",
             tooltip="Shown after a pass, or after a few attempts",
@@ -176,15 +176,6 @@ class ReplyExercise(w.VBox):
             f'pass):<div style="white-space:pre-wrap;margin-top:.3em">{esc(self.rubric.model_reply)}'
             "</div></div>"
         )
-
-
-def _passed_before(recorder: AttemptRecorder) -> bool:
-    """Whether a saved attempt at this exercise passed; an unreadable store says no."""
-    try:
-        saved = recorder.store.attempts(recorder.exercise, learner=recorder.learner)
-    except Exception:  # the store never stops the exercise; the model stays locked instead
-        return False
-    return any(a.passed for a in saved)
 
 
 def _limit(rubric: ReplyRubric) -> int | None:
