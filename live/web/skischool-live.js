@@ -283,6 +283,9 @@
     },
   };
 
+  // The kinds of exercise an attempt can be at (progress.py KINDS says the same).
+  var KINDS = ["reply", "choice", "conversation", "triage"];
+
   function checkAttempt(a) {
     if (!a || typeof a !== "object") return "not an object";
     var fields = { id: "string", exercise: "string", time: "string", kind: "string", answer: "string", learner: "string", score: "number", passed: "boolean", criteria_met: "number", criteria_total: "number" };
@@ -291,7 +294,7 @@
     }
     if (!a.id || !a.exercise) return '"id" and "exercise" must not be empty';
     if (a.page !== undefined && typeof a.page !== "string") return '"page" must be a string';
-    if (a.kind !== "reply" && a.kind !== "choice") return '"kind" must be "reply" or "choice"';
+    if (KINDS.indexOf(a.kind) < 0) return '"kind" must be one of ' + KINDS.join(", ");
     if (isNaN(Date.parse(a.time))) return '"time" is not a date';
     return "";
   }
@@ -403,6 +406,11 @@
     }
     this.showModel = section.querySelector("button.ss-show-model");
     this.reset = section.querySelector("button.ss-reset");
+    // A conversation: the thread so far, the "Reply 2 of 3" line, and the replies already sent.
+    this.thread = section.querySelector(".ss-thread");
+    this.turnLine = section.querySelector(".ss-turn");
+    this.restart = section.querySelector("button.ss-restart");
+    this.replies = [];
     this.hasModel = false;
     this.opened = false;
     this.busy = false;
@@ -436,6 +444,13 @@
     this.reset.addEventListener("click", function () {
       self.startAgain();
     });
+    if (this.restart) {
+      this.restart.addEventListener("click", function () {
+        self.clearScreen();
+        self.announce.textContent = "A new conversation. Your earlier attempts are kept.";
+        self.text.focus();
+      });
+    }
     this.showAttempts();
   }
 
@@ -466,6 +481,16 @@
 
   Exercise.prototype.answer = function () {
     if (this.kind === "reply") return this.text.value;
+    if (this.kind === "conversation") return JSON.stringify(this.replies.concat([this.text.value]));
+    if (this.kind === "triage") {
+      var sorting = {};
+      Array.prototype.forEach.call(this.section.querySelectorAll("li.ss-item"), function (li) {
+        var action = li.querySelector("select.ss-action").value;
+        var reason = li.querySelector("select.ss-reason").value;
+        if (action || reason) sorting[li.getAttribute("data-ss-item")] = { action: action, reason: reason };
+      });
+      return JSON.stringify(sorting);
+    }
     var picked = Array.prototype.filter
       .call(this.section.querySelectorAll(".ss-option input"), function (input) {
         return input.checked;
@@ -517,6 +542,9 @@
       function (verdict) {
         self.busy = false;
         self.check.disabled = false;
+        if (verdict.pending) return self.nextTurn(verdict);
+        if (self.kind === "conversation") self.endConversation();
+        if (self.kind === "triage") self.markItems(verdict.items || []);
         self.feedback.innerHTML = verdict.html; // the engine's HTML, every word escaped in Python
         self.tone.innerHTML = verdict.tone;
         if (self.preview) self.preview.textContent = "";
@@ -535,8 +563,46 @@
     );
   };
 
+  // A conversation's reply that is not the last: the thread grows and the box empties.
+  Exercise.prototype.nextTurn = function (verdict) {
+    this.replies.push(this.text.value);
+    this.thread.insertAdjacentHTML("beforeend", verdict.html); // the engine's HTML, escaped in Python
+    this.text.value = "";
+    this.keepDraft();
+    this.updateCount();
+    if (this.preview) this.preview.textContent = "";
+    this.turnLine.textContent = "Reply " + verdict.turn + " of " + verdict.turns + ". They will answer back: what they say depends on your reply.";
+    this.announce.textContent = verdict.said;
+    this.text.focus();
+  };
+
+  // The last reply is in: the feedback shows the whole thread, so the box and the live thread go.
+  Exercise.prototype.endConversation = function () {
+    this.replies = [];
+    this.thread.innerHTML = "";
+    this.text.value = "";
+    this.keepDraft();
+    this.updateCount();
+    this.text.closest(".ss-field").hidden = true;
+    this.check.hidden = true;
+    this.turnLine.textContent = "The conversation is over. Your feedback is below.";
+    this.restart.hidden = false;
+  };
+
+  Exercise.prototype.markItems = function (items) {
+    var section = this.section;
+    items.forEach(function (it) {
+      var li = section.querySelector('li.ss-item[data-ss-item="' + CSS.escape(it.id) + '"]');
+      if (!li) return;
+      var mark = li.querySelector(".ss-mark");
+      mark.textContent = it.met ? "✓ sorted well" : "✗ look again";
+      li.classList.toggle("ss-item-met", it.met === true);
+      li.classList.toggle("ss-item-unmet", it.met !== true);
+    });
+  };
+
   Exercise.prototype.record = function (verdict) {
-    if (this.kind === "choice" && verdict.answer === "") return true; // nothing picked: no attempt
+    if ((this.kind === "choice" || this.kind === "triage") && verdict.answer === "") return true; // nothing picked: no attempt
     var attempt = {
       exercise: this.exercise,
       time: new Date().toISOString(),
@@ -622,12 +688,28 @@
     this.clearScreen();
     this.showAttempts();
     this.announce.textContent = "Started again: " + plural(n, "attempt") + " cleared.";
-    (this.text || this.section.querySelector(".ss-option input")).focus();
+    (this.text || this.section.querySelector(".ss-option input, select.ss-action")).focus();
   };
 
   // Everything of the learner's on the page (their words, picks, feedback that quotes them).
   Exercise.prototype.clearScreen = function () {
-    if (this.text) {
+    if (this.kind === "conversation") {
+      this.replies = [];
+      this.thread.innerHTML = "";
+      this.text.closest(".ss-field").hidden = false;
+      this.check.hidden = false;
+      this.restart.hidden = true;
+      var turns = this.turnLine.getAttribute("data-ss-turns");
+      this.turnLine.textContent = "Reply 1 of " + turns + ". They will answer back: what they say depends on your reply.";
+    }
+    if (this.kind === "triage") {
+      Array.prototype.forEach.call(this.section.querySelectorAll("li.ss-item"), function (li) {
+        li.querySelector("select.ss-action").value = "";
+        li.querySelector("select.ss-reason").value = "";
+        li.querySelector(".ss-mark").textContent = "";
+        li.classList.remove("ss-item-met", "ss-item-unmet");
+      });
+    } else if (this.text) {
       this.text.value = "";
       this.updateCount();
       this.preview.textContent = "";

@@ -23,16 +23,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..conversation import ConversationRubric
 from ..course import KEY_RE, key_for, page_for
 from ..links import LessonLinks
 from ..model import PREVIEW_MAX_CHARS, ChoiceRubric, ReplyRubric
 from ..platforms import limit_for
 from ..render import result_html, scenario_html, tone_html
 from ..result import esc
-from ..reveal import is_checkpoint, model_unlocked, model_wait
-from .seal import SealError, installed_key, is_sealed, unseal
+from ..reveal import MODEL_NAMES, is_checkpoint, model_unlocked, model_wait
+from ..triage import ACTIONS, TriageRubric, as_sorting, sorting_json
+from ..widgets.conversation import bubble
+from .seal import has_sealed_models, unseal_models
 
 if TYPE_CHECKING:
+    from ..loader import AnyRubric
     from ..progress import Store
 
 __all__ = ["BOOK_ENV", "KEY_RE", "LiveMarkup", "Session", "exercise", "markup", "rubric_key"]
@@ -56,7 +60,7 @@ class LiveMarkup:
 
 
 def exercise(
-    rubric: str | Path | ReplyRubric | ChoiceRubric,
+    rubric: str | Path | AnyRubric,
     *,
     store: Store | None = None,
     learner: str = "",
@@ -76,7 +80,7 @@ def exercise(
 # --- the HTML the build writes --------------------------------------------------------------
 
 
-def _reply_parts(rubric: ReplyRubric, uid: str) -> list[str]:
+def _reply_parts(rubric: ReplyRubric | ConversationRubric, uid: str) -> list[str]:
     writes_post = bool(rubric.scenario and rubric.scenario.writes == "post")
     noun = "post" if writes_post else "reply"
     limit = limit_for(rubric.scenario.platform, rubric.scenario.writes) if rubric.scenario else None
@@ -111,7 +115,55 @@ def _choice_parts(rubric: ChoiceRubric, uid: str) -> list[str]:
     ]
 
 
-def markup(rubric: ReplyRubric | ChoiceRubric, key: str, *, page: str = "") -> str:
+def _conversation_parts(rubric: ConversationRubric, uid: str) -> list[str]:
+    total = len(rubric.turns)
+    return [
+        # The thread grows here: the worker sends each reply and answer as escaped HTML.
+        f'<div class="ss-thread" id="{uid}-thread" aria-label="The conversation so far"></div>',
+        f'<p class="ss-turn" data-ss-turns="{total}">Reply 1 of {total}. They will answer back: '
+        "what they say depends on your reply.</p>",
+        *_reply_parts(rubric, uid),
+    ]
+
+
+def _triage_parts(rubric: TriageRubric, uid: str) -> list[str]:
+    actions = "".join(
+        f'<option value="{esc(a)}">{esc(label)}</option>' for a, label in ACTIONS.items()
+    )
+    reasons = "".join(f'<option value="{esc(r.id)}">{esc(r.text)}</option>' for r in rubric.reasons)
+    rows = []
+    for item in rubric.items:
+        who = item.author.name or item.author.handle or "Someone"
+        iid = f"{uid}-{esc(item.id)}"
+        rows.append(
+            f'<li class="ss-item" data-ss-item="{esc(item.id)}">'
+            f'<div class="ss-item-post"><b>{esc(who)}</b> <span>{esc(item.text)}</span></div>'
+            '<div class="ss-item-pick">'
+            f'<label for="{iid}-action">What to do</label>'
+            f'<select id="{iid}-action" class="ss-action"><option value="">Choose…</option>{actions}</select>'
+            f'<label for="{iid}-reason">Why</label>'
+            f'<select id="{iid}-reason" class="ss-reason"><option value="">Choose…</option>{reasons}</select>'
+            '<span class="ss-mark" aria-live="off"></span></div></li>'
+        )
+    return [
+        f'<fieldset class="ss-field ss-queue" aria-describedby="{uid}-state">',
+        f'<legend class="ss-label">The queue: {len(rubric.items)} comments. For each, pick what to '
+        "do and why.</legend>",
+        f'<ol class="ss-items">{"".join(rows)}</ol>',
+        "</fieldset>",
+    ]
+
+
+#: The Check button's words, by kind (a reply rubric that writes a post says "post").
+BUTTONS = {
+    "reply": "Check my reply",
+    "choice": "Check my answer",
+    "conversation": "Send reply",
+    "triage": "Check my sorting",
+}
+
+
+def markup(rubric: AnyRubric, key: str, *, page: str = "") -> str:
     """A live exercise as the book page holds it before Python is ready.
 
     Check is disabled, and the line next to it says why: a learner never meets a button that
@@ -120,9 +172,22 @@ def markup(rubric: ReplyRubric | ChoiceRubric, key: str, *, page: str = "") -> s
     if not KEY_RE.fullmatch(key):
         raise ValueError(f"live exercise key {key!r} is not <level>/<name>")
     uid = "ss-" + key.replace("/", "--")
-    reply = isinstance(rubric, ReplyRubric)
-    noun = "post" if reply and rubric.scenario and rubric.scenario.writes == "post" else "reply"
-    button = f"Check my {noun}" if reply else "Check my answer"
+    writes_post = isinstance(rubric, ReplyRubric) and bool(
+        rubric.scenario and rubric.scenario.writes == "post"
+    )
+    button = "Check my post" if writes_post else BUTTONS[rubric.kind]
+    if isinstance(rubric, ReplyRubric):
+        fields = _reply_parts(rubric, uid)
+    elif isinstance(rubric, ConversationRubric):
+        fields = _conversation_parts(rubric, uid)
+    elif isinstance(rubric, TriageRubric):
+        fields = _triage_parts(rubric, uid)
+    else:
+        fields = _choice_parts(rubric, uid)
+    model_button = {
+        "conversation": "Show model replies",
+        "triage": "Show the sorted queue",
+    }.get(rubric.kind, "Show a model reply")
     # Marks a checkpoint's exercise, whose model reply waits for a pass (the worker learns it
     # from the page id when the exercise opens; this makes it visible on the page too).
     checkpoint = ' data-ss-checkpoint="true"' if is_checkpoint(page) else ""
@@ -132,11 +197,7 @@ def markup(rubric: ReplyRubric | ChoiceRubric, key: str, *, page: str = "") -> s
         f'data-ss-kind="{rubric.kind}" '
         f'aria-label="Exercise: {esc(rubric.title or rubric.id)}">',
         scenario_html(rubric.scenario, rubric.title, rubric.task),
-        *(
-            _reply_parts(rubric, uid)
-            if isinstance(rubric, ReplyRubric)
-            else _choice_parts(rubric, uid)
-        ),
+        *fields,
         '<div class="ss-actions">',
         f'<button type="button" class="ss-check" disabled>{button}</button>',
         '<span class="ss-attempts">No attempts yet</span>',
@@ -151,7 +212,12 @@ def markup(rubric: ReplyRubric | ChoiceRubric, key: str, *, page: str = "") -> s
         '<p class="ss-model-wait" hidden></p>',
         '<div class="ss-model" hidden></div>',
         '<div class="ss-tools">',
-        '<button type="button" class="ss-show-model" hidden>Show a model reply</button>',
+        f'<button type="button" class="ss-show-model" hidden>{model_button}</button>',
+        *(
+            ['<button type="button" class="ss-restart" hidden>Start a new conversation</button>']
+            if isinstance(rubric, ConversationRubric)
+            else []
+        ),
         '<button type="button" class="ss-reset" disabled>Start again</button>',
         "</div>",
         "</section>",
@@ -171,7 +237,7 @@ class Session:
     """
 
     def __init__(self, root: str = "../../") -> None:
-        self.rubrics: dict[str, ReplyRubric | ChoiceRubric] = {}
+        self.rubrics: dict[str, AnyRubric] = {}
         # Which opened exercises sit on a level's checkpoint (from the page's data-ss-page).
         self.checkpoints: set[str] = set()
         self.root = root
@@ -200,13 +266,36 @@ class Session:
                 "id": rubric.id,
                 "kind": rubric.kind,
                 "has_model": bool(getattr(rubric, "model_reply", "")),
+                "turns": len(rubric.turns) if isinstance(rubric, ConversationRubric) else 0,
             }
         )
 
     def check(self, key: str, answer: str) -> str:
-        """Judge an answer: a reply's text, or the picked option ids as a JSON list."""
+        """Judge an answer: a reply's text, the picked option ids as a JSON list, a
+        conversation's replies so far as a JSON list, or a triage's sorting as a JSON object.
+
+        A conversation short of its last reply is not judged yet: the answer carries the
+        learner's reply and the post that comes back, as escaped HTML, and no attempt."""
         rubric = self.rubrics[key]
-        if isinstance(rubric, ReplyRubric):
+        items: list[dict[str, Any]] = []
+        if isinstance(rubric, ConversationRubric):
+            from ..conversation import as_replies
+
+            replies = as_replies(answer)[: len(rubric.turns)]
+            if len(replies) < len(rubric.turns):
+                return self._next_turn(rubric, replies)
+            result = rubric.check(replies)
+            stored = json.dumps(replies, ensure_ascii=False)
+        elif isinstance(rubric, TriageRubric):
+            try:
+                data = json.loads(answer) if answer else {}
+            except ValueError:
+                data = {}
+            sorting, _ = as_sorting(data, rubric)
+            result = rubric.check(data)
+            stored = sorting_json(sorting) if sorting else ""
+            items = [{"id": c.id, "met": c.met} for c in result.criteria]
+        elif isinstance(rubric, ReplyRubric):
             result = rubric.check(answer)
             stored = answer
         else:
@@ -227,7 +316,24 @@ class Session:
                 "kind": rubric.kind,
                 "answer": stored,
                 "html": html,
-                "tone": tone_html(result.tone) if isinstance(rubric, ReplyRubric) else "",
+                "tone": tone_html(result.tone) if rubric.kind in ("reply", "conversation") else "",
+                "items": items,
+            }
+        )
+
+    @staticmethod
+    def _next_turn(rubric: ConversationRubric, replies: list[str]) -> str:
+        """The thread after a reply that is not the last: the reply and what comes back."""
+        post = rubric.next_message(replies)
+        who, text = (post.author, post.text) if post else ("", "")
+        html = bubble("You", replies[-1], mine=True) + bubble(who, text) if replies else ""
+        return json.dumps(
+            {
+                "pending": True,
+                "turn": len(replies) + 1,
+                "turns": len(rubric.turns),
+                "html": html,
+                "said": f"{who} answered: {text}" if replies else "",
             }
         )
 
@@ -261,23 +367,24 @@ class Session:
         if not text:
             return json.dumps({"earned": False, "html": "", "reason": ""})
         if not model_unlocked(count, won, checkpoint):
-            reason = model_wait(count, won, checkpoint)
+            reason = model_wait(count, won, checkpoint, MODEL_NAMES[rubric.kind])
             return json.dumps({"earned": False, "html": "", "reason": reason})
-        if is_sealed(text):
-            key_bytes = installed_key()
-            try:
-                text = unseal(text, key_bytes) if key_bytes else ""
-            except SealError:
-                text = ""
+        if has_sealed_models(rubric):
+            opened = unseal_models(rubric)
+            text = getattr(rubric, "model_reply", "") if opened else ""
             if not text:
                 html = (
                     '<p class="ss-model-head">The model reply could not be opened: this page '
                     "and its engine come from different builds. Reload the page to fix it.</p>"
                 )
                 return json.dumps({"earned": True, "html": html, "reason": ""})
+        head = {
+            "conversation": "<b>Replies that work</b>, on the path where each one owned it",
+            "triage": "<b>One way to sort it</b>, with why",
+        }.get(rubric.kind, "<b>One reply that works</b>")
         html = (
-            '<p class="ss-model-head"><b>One reply that works</b> (yours can differ and still '
-            f'pass):</p><div class="ss-model-text">{esc(text)}</div>'
+            f'<p class="ss-model-head">{head} (yours can differ and still pass):</p>'
+            f'<div class="ss-model-text">{esc(text)}</div>'
         )
         return json.dumps({"earned": True, "html": html, "reason": ""})
 

@@ -147,10 +147,46 @@ def for_learners(compiled: str, key: bytes) -> str:
     if not isinstance(rubric, dict):
         raise SealError("not a compiled rubric (no 'rubric' object)")
     rubric["examples"] = []  # the key is required; the worker builds with require_examples=False
-    reply = rubric.get("model_reply")
-    if isinstance(reply, str) and reply and not is_sealed(reply):
-        rubric["model_reply"] = seal(reply, key)
+    # A reply rubric's model reply, and each turn's of a conversation.
+    turns = rubric.get("turns") if isinstance(rubric.get("turns"), list) else []
+    for holder in [rubric, *(t for t in turns if isinstance(t, dict))]:
+        reply = holder.get("model_reply")
+        if isinstance(reply, str) and reply and not is_sealed(reply):
+            holder["model_reply"] = seal(reply, key)
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def _model_holders(rubric: Any) -> list[Any]:
+    """What carries a model reply: a reply rubric itself, or each turn of a conversation."""
+    from ..conversation import ConversationRubric
+    from ..model import ReplyRubric
+
+    if isinstance(rubric, ReplyRubric):
+        return [rubric]
+    if isinstance(rubric, ConversationRubric):
+        return list(rubric.turns)
+    return []
+
+
+def has_sealed_models(rubric: Any) -> bool:
+    return any(is_sealed(h.model_reply) for h in _model_holders(rubric))
+
+
+def unseal_models(rubric: Any, key: bytes | None = None) -> bool:
+    """Open a loaded rubric's sealed model replies in place (a reply rubric's, or each turn's
+    of a conversation). Returns False when one could not be opened (another build's key):
+    those become empty, so the exercise still works without its model."""
+    ok = True
+    for h in _model_holders(rubric):
+        if not is_sealed(h.model_reply):
+            continue
+        key = key if key is not None else installed_key()
+        try:
+            h.model_reply = unseal(h.model_reply, key) if key else ""
+        except SealError:
+            h.model_reply = ""
+        ok = ok and bool(h.model_reply)
+    return ok
 
 
 def open_compiled(path: str | Path, key: bytes | None = None) -> Any:
@@ -158,15 +194,9 @@ def open_compiled(path: str | Path, key: bytes | None = None) -> Any:
     edition drops them), the model reply unsealed with the build's key. A reply that cannot be
     opened becomes no model reply, so the exercise still works."""
     from ..loader import build
-    from ..model import ReplyRubric
     from ..source import load_json
 
     path = Path(path)
     rubric = build(load_json(path.read_text(encoding="utf-8"), str(path)), require_examples=False)
-    if isinstance(rubric, ReplyRubric) and is_sealed(rubric.model_reply):
-        key = key if key is not None else installed_key()
-        try:
-            rubric.model_reply = unseal(rubric.model_reply, key) if key else ""
-        except SealError:
-            rubric.model_reply = ""
+    unseal_models(rubric, key)
     return rubric

@@ -1,0 +1,96 @@
+"""Conversation and triage on the book page: the markup the build writes and the worker's engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from skischool.live.page import Session, markup
+from skischool.live.seal import for_learners, new_key
+from skischool.loader import load_rubric
+from skischool.source import load_source, to_compiled_json
+
+DATA = Path(__file__).parent / "data"
+CONV, TRIAGE = "blue-square/conversation-sample", "blue-square/triage-sample"
+
+
+def opened(name: str, key: str) -> Session:
+    session = Session()
+    info = json.loads(
+        session.open(key, to_compiled_json(load_source(DATA / name)), "blue-square/x")
+    )
+    assert info["key"] == key
+    return session
+
+
+def test_conversation_markup_has_a_thread_a_turn_line_and_send() -> None:
+    html = markup(load_rubric(DATA / "conversation-sample.yaml"), CONV, page="blue-square/x")
+    assert 'data-ss-kind="conversation"' in html
+    assert 'class="ss-thread"' in html and 'data-ss-turns="2"' in html
+    assert ">Send reply</button>" in html and 'class="ss-restart"' in html
+    assert "<textarea" in html
+
+
+def test_the_worker_answers_back_until_the_last_reply() -> None:
+    session = opened("conversation-sample.yaml", CONV)
+    first = "<b>Sorry</b> Priya, from today we ring every family if the bus is late."
+    step = json.loads(session.check(CONV, json.dumps([first])))
+    assert step["pending"] is True and (step["turn"], step["turns"]) == (2, 2)
+    assert "<b>Sorry</b>" not in step["html"] and "&lt;b&gt;Sorry" in step["html"]
+    assert step["said"].startswith("Priya Shah answered: ")
+    done = json.loads(session.check(CONV, json.dumps([first, "Yes, we'll ring you."])))
+    assert "pending" not in done and done["kind"] == "conversation"
+    assert json.loads(done["answer"]) == [first, "Yes, we'll ring you."]
+    assert "The conversation" in done["html"]
+
+
+def test_an_empty_conversation_answer_starts_the_thread() -> None:
+    session = opened("conversation-sample.yaml", CONV)
+    step = json.loads(session.check(CONV, "[]"))
+    assert step["pending"] is True and step["turn"] == 1 and step["html"] == ""
+
+
+def test_sealed_turn_models_open_only_with_the_builds_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = new_key()
+    compiled = for_learners(to_compiled_json(load_source(DATA / "conversation-sample.yaml")), key)
+    assert "ring every family if the bus is" not in compiled.split('"model_reply"')[1][:200]
+    session = Session()
+    session.open(CONV, compiled, "blue-square/x")
+    monkeypatch.setattr("skischool.live.seal.installed_key", lambda: key)
+    locked = json.loads(session.model(CONV, 1, False))
+    assert locked["earned"] is False
+    assert locked["reason"].startswith("Replies that work appear after you pass, or after 3")
+    shown = json.loads(session.model(CONV, 1, True))
+    assert shown["earned"] is True and "Reply 1: " in shown["html"]
+
+
+def test_triage_markup_labels_every_choice() -> None:
+    rubric = load_rubric(DATA / "triage-sample.yaml")
+    html = markup(rubric, TRIAGE, page="blue-square/x")
+    assert html.count('<li class="ss-item"') == len(rubric.items)
+    assert html.count("<select") == 2 * len(rubric.items)
+    assert html.count("<label for=") == 2 * len(rubric.items)
+    assert ">Check my sorting</button>" in html
+
+
+def test_the_worker_judges_a_sorting_and_marks_items() -> None:
+    session = opened("triage-sample.yaml", TRIAGE)
+    answer = {
+        "c01": {"action": "reply", "reason": "waiting"},
+        "c03": {"action": "leave", "reason": ""},
+    }
+    verdict = json.loads(session.check(TRIAGE, json.dumps(answer)))
+    assert verdict["passed"] is False
+    assert {i["id"]: i["met"] for i in verdict["items"]} == {
+        "c01": True,
+        "c02": False,
+        "c03": False,
+        "c04": False,
+    }
+    assert json.loads(verdict["answer"])["c01"] == {"action": "reply", "reason": "waiting"}
+    empty = json.loads(session.check(TRIAGE, "{}"))
+    assert empty["answer"] == "", "nothing sorted: the page records no attempt"
+    broken = json.loads(session.check(TRIAGE, "{not json"))
+    assert broken["passed"] is False and broken["answer"] == ""
