@@ -10,8 +10,9 @@ feedback.
 
 from __future__ import annotations
 
+import json
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,19 +82,43 @@ def _course_here(folder: Path) -> Course | None:
         return None
 
 
-def _shaped(kind: str, rubric: str, response: object) -> str | list[str]:
-    """The response as the engine takes it, or an :class:`AnswerError` saying how to write it."""
+def _shaped(kind: str, rubric: str, response: object) -> tuple[Any, str]:
+    """The response as the engine takes it, and as the attempt stores it; or an
+    :class:`AnswerError` saying how to write it for this kind of exercise."""
     if kind == "reply":
         if isinstance(response, str):
-            return response
+            return response, response
         raise AnswerError(
             f"{rubric} is a reply exercise: write your reply as text in quotes, as in "
             f'answer("{rubric}", "Hi Noor, ...")'
         )
+    if kind == "conversation":
+        if (
+            isinstance(response, Sequence)
+            and not isinstance(response, str)
+            and all(isinstance(r, str) for r in response)
+        ):
+            replies = list(response)
+            stored = (
+                json.dumps(replies, ensure_ascii=False) if any(r.strip() for r in replies) else ""
+            )
+            return replies, stored
+        raise AnswerError(
+            f"{rubric} is a conversation: write your replies as a list of text, one per turn, "
+            f'as in answer("{rubric}", ["First reply ...", "Second reply ..."])'
+        )
+    if kind == "triage":
+        if isinstance(response, Mapping):
+            data = {str(k): v for k, v in response.items()}
+            return data, json.dumps(data, ensure_ascii=False, default=str) if data else ""
+        raise AnswerError(
+            f"{rubric} is a triage: map each item id to an action and a reason, as in "
+            f'answer("{rubric}", {{"c01": "reply waiting", "c02": "hide scam"}})'
+        )
     if isinstance(response, str):
-        return [response]
+        return [response], response
     if isinstance(response, Sequence) and all(isinstance(r, str) for r in response):
-        return list(response)
+        return list(response), ",".join(response)
     raise AnswerError(
         f"{rubric} is a choice exercise: write the ids of the options you pick as a list of "
         f'text, as in answer("{rubric}", ["first-id", "second-id"])'
@@ -102,7 +127,7 @@ def _shaped(kind: str, rubric: str, response: object) -> str | list[str]:
 
 def answer(
     rubric: str | Path,
-    response: str | Sequence[str],
+    response: str | Sequence[str] | Mapping[str, object],
     *,
     page: str = "",
     store: Store | None = None,
@@ -110,8 +135,9 @@ def answer(
 ) -> Answered:
     """Judge ``response`` against ``rubric``, save the attempt, and show the feedback.
 
-    ``response`` is the reply text for a reply exercise, or the ids of the picked options for a
-    choice exercise. ``rubric`` is the rubric's file name as the exercise page writes it; from a
+    ``response`` is the reply text for a reply exercise, the ids of the picked options for a
+    choice exercise, the replies (one per turn) for a conversation, or item id to "action
+    reason" for a triage. ``rubric`` is the rubric's file name as the exercise page writes it; from a
     notebook kept elsewhere (``work/green-circle/``) it is found in the course. Write both as
     text in the call: ``skischool grade`` reads them from the saved notebook.
     """
@@ -125,7 +151,7 @@ def answer(
     except RubricNotFound as exc:
         raise AnswerError(str(exc)) from None
     loaded: Any = load_rubric(target.path)
-    shaped = _shaped(loaded.kind, written, response)
+    shaped, text = _shaped(loaded.kind, written, response)
     if not page:
         if target.exercise is not None:
             page = target.exercise.page
@@ -140,7 +166,6 @@ def answer(
         result: Result = loaded.check(shaped, checkpoint=is_checkpoint(page))
     else:
         result = loaded.check(shaped)
-    text = shaped if isinstance(shaped, str) else ",".join(shaped)
     saved, note = False, ""
     if not text.strip():
         note = "there is no answer yet. Write it in the call, then run the cell again."

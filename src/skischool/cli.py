@@ -21,11 +21,15 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from . import __version__
 from .commands import CommandError
 from .platforms import PLATFORMS
+
+if TYPE_CHECKING:
+    from .conversation import ConversationRubric
+    from .triage import TriageRubric
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
@@ -222,11 +226,13 @@ def _platform(value: str) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .conversation import ConversationRubric
     from .criteria.base import Scenario
     from .errors import RubricError
     from .loader import SITUATIONS, load_rubric
     from .model import ReplyRubric
     from .situations import load_situation
+    from .triage import TriageRubric
 
     if bool(args.rubric) == bool(args.situation):
         _say("check: give a RUBRIC file or --situation NAME (one of them)")
@@ -244,6 +250,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             rubric = load_rubric(args.rubric)
     except RubricError as exc:
         _say(str(exc))
+        return EXIT_USAGE
+    if isinstance(rubric, ConversationRubric):
+        return _check_conversation(rubric, args)
+    if isinstance(rubric, TriageRubric):
+        return _check_triage(rubric, args)
+    if args.reply:
+        _say("check: --reply is for conversation rubrics; give a reply with --text, a FILE or -")
         return EXIT_USAGE
     if not isinstance(rubric, ReplyRubric):
         ids = [o.id for o in rubric.options]
@@ -280,6 +293,66 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.platform or args.name or args.handle:
         scenario = (scenario or Scenario()).overridden(args.platform, args.name, args.handle)
     result = rubric.check(reply, scenario)
+    _print_result(result, args.json)
+    return EXIT_OK if result.passed else EXIT_FAIL
+
+
+def _check_conversation(rubric: ConversationRubric, args: argparse.Namespace) -> int:
+    """A whole conversation: replies from --reply, a FILE, or asked turn by turn."""
+    from .commands._threads import conversation_replies, next_post_text
+
+    if args.choose is not None:
+        _say("check: --choose is for choice rubrics; give the replies with --reply TEXT")
+        return EXIT_USAGE
+    try:
+        replies = conversation_replies(rubric, args, _read_reply, _say)
+    except UsageError as exc:
+        _say(str(exc))
+        return EXIT_USAGE
+    if replies is None:
+        _say(
+            f"check: {rubric.file} is a conversation of {len(rubric.turns)} turns; give one "
+            "--reply TEXT per turn, a FILE with replies separated by lines of ---, or run it "
+            "at a terminal to answer turn by turn"
+        )
+        return EXIT_USAGE
+    result = rubric.check(replies)
+    _print_result(result, args.json)
+    more = next_post_text(rubric, replies)
+    if more and not args.json:
+        _out(more)
+    return EXIT_OK if result.passed else EXIT_FAIL
+
+
+def _check_triage(rubric: TriageRubric, args: argparse.Namespace) -> int:
+    """A sorted queue from a FILE (YAML or JSON); without one, the queue and a template."""
+    from .commands._threads import queue_text, read_sorting
+    from .errors import RubricError
+
+    if args.choose is not None or args.reply or args.text is not None:
+        _say("check: a triage takes its sorting as a FILE (YAML or JSON), or - for stdin")
+        return EXIT_USAGE
+    if args.file is None:
+        _out(queue_text(rubric))
+        _say("check: give your sorting as a FILE (the template above), or - for stdin")
+        return EXIT_USAGE
+    try:
+        text = _read_reply(args)
+        data = read_sorting(text, "stdin" if args.file == "-" else args.file)
+    except UsageError as exc:
+        _say(str(exc))
+        return EXIT_USAGE
+    except RubricError as exc:
+        where = "; ".join(str(problem) for problem in exc.problems)
+        _say(f"check: the sorting cannot be read: {where}")
+        return EXIT_USAGE
+    if not isinstance(data, dict):
+        _say(
+            "check: the sorting must map each item id to an action and a reason, "
+            "e.g. 'c01: reply waiting'"
+        )
+        return EXIT_USAGE
+    result = rubric.check(data)
     _print_result(result, args.json)
     return EXIT_OK if result.passed else EXIT_FAIL
 
@@ -426,6 +499,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--situation", metavar="NAME", help="use a general rubric: complaint, question, ..."
     )
     c.add_argument("--text", metavar="TEXT", help="the reply as text")
+    c.add_argument(
+        "--reply",
+        metavar="TEXT",
+        action="append",
+        help="one reply of a conversation; repeat it, once per turn",
+    )
     c.add_argument("--choose", metavar="IDS", help="option ids, comma-separated (choice rubrics)")
     c.add_argument(
         "--platform",

@@ -26,7 +26,8 @@ class Written:
     """An answer call that can be graded: everything in it is literal text."""
 
     rubric: str
-    response: str | tuple[str, ...]  # the reply, or the chosen option ids
+    # The reply; the chosen option ids or a conversation's replies; or a triage's sorting.
+    response: str | tuple[str, ...] | dict[str, str | tuple[str, ...]]
     page: str = ""
     line: int = 1  # line within the cell
 
@@ -142,6 +143,21 @@ def _options(node: ast.expr | None) -> tuple[str, ...] | None:
     return None
 
 
+def _sorting(node: ast.expr | None) -> dict[str, str | tuple[str, ...]] | None:
+    """A triage's sorting written out: ``{"c01": "reply waiting", "c02": ["hide", "scam"]}``."""
+    if not isinstance(node, ast.Dict):
+        return None
+    out: dict[str, str | tuple[str, ...]] = {}
+    for k, v in zip(node.keys, node.values, strict=True):
+        key = _text(k)
+        value = _text(v)
+        value = value if value is not None else _options(v)
+        if key is None or value is None:
+            return None
+        out[key] = value
+    return out
+
+
 def read_call(node: ast.Call) -> Found:
     """What one answer call says, or why it cannot be graded."""
     line = node.lineno
@@ -171,9 +187,11 @@ def read_call(node: ast.Call) -> Found:
             line,
             rubric,
         )
-    response: str | tuple[str, ...] | None = _text(response_node)
+    response: str | tuple[str, ...] | dict[str, str | tuple[str, ...]] | None = _text(response_node)
     if response is None:
         response = _options(response_node)
+    if response is None:
+        response = _sorting(response_node)
     if response is None:
         return Ungradable(
             f"{NOT_TEXT} (a variable, an f-string or a computed value is only known by running "

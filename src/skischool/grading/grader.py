@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,7 +145,13 @@ class _Work:
             raise ValueError(found)
         return found
 
-    def judge(self, target: Target, response: str | Sequence[str], file: str, where: str) -> None:
+    def judge(
+        self,
+        target: Target,
+        response: str | Sequence[str] | Mapping[str, object],
+        file: str,
+        where: str,
+    ) -> None:
         """Judge one answer and keep it under its exercise; an issue if it cannot be."""
         try:
             rubric = self.rubric(target)
@@ -164,11 +170,14 @@ class _Work:
             )
             return
         started = time.perf_counter()
-        if isinstance(response, str):
-            result = rubric.check(response)
-        else:  # on a checkpoint, a failed multi-select must not name the missed options
+        if rubric.kind == "choice" and not isinstance(response, str):
+            # On a checkpoint, a failed multi-select must not name the missed options.
             on_checkpoint = target.exercise is not None and target.exercise.checkpoint
             result = rubric.check(list(response), checkpoint=on_checkpoint)
+        elif rubric.kind == "conversation" and not isinstance(response, str):
+            result = rubric.check(list(response))
+        else:  # a reply; a choice, conversation or triage saved as text; a triage's sorting
+            result = rubric.check(response)
         seconds = time.perf_counter() - started
         self.titles.setdefault(target.key, rubric.title)
         self.graded.setdefault(target.key, []).append(Graded(file, where, result, seconds))

@@ -255,6 +255,21 @@ def _example(rubric: Any, answer: str) -> str:
     """What to quote: the reply itself, or the texts of the options a learner picked."""
     if rubric.kind == "choice":
         return "; ".join(_option(rubric, oid) for oid in _choices(answer)) or "(no option picked)"
+    if rubric.kind == "conversation":
+        from ..conversation import as_replies
+
+        replies = as_replies(answer)
+        return " / ".join(f"reply {n}: {r}" for n, r in enumerate(replies, 1)) or "(no reply)"
+    if rubric.kind == "triage":
+        from ..triage import ACTIONS, as_sorting
+
+        sorting, _ = as_sorting(answer, rubric)
+        return (
+            "; ".join(
+                f"{item} → {ACTIONS.get(s.action, 'not sorted')}" for item, s in sorting.items()
+            )
+            or "(nothing sorted)"
+        )
     return answer
 
 

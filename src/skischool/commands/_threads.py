@@ -1,0 +1,101 @@
+"""``skischool check`` for the kinds that are more than one answer: conversations and triage.
+
+A conversation takes its replies as repeated ``--reply TEXT``, as a FILE (or ``-``) with the
+replies separated by lines of ``---``, or, at a terminal with neither, one turn at a time:
+the post, your reply, then what they say back. A triage takes its sorting as a FILE (YAML or
+JSON: item id to "action reason"); without one it prints the queue and a template to fill in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Any
+
+from ..conversation import ConversationRubric
+from ..render import printable
+from ..triage import ACTIONS, TriageRubric
+
+#: A line of only dashes separates replies in a conversation file.
+SEPARATOR = re.compile(r"^-{3,}[ \t]*$", re.M)
+
+
+def split_replies(text: str) -> list[str]:
+    """Replies from a file's text: separated by lines of ``---``, each stripped."""
+    return [part.strip() for part in SEPARATOR.split(text)]
+
+
+def conversation_replies(
+    rubric: ConversationRubric, args: argparse.Namespace, read_file: Any, say: Any
+) -> list[str] | None:
+    """The replies the user gave, or None when none were given and no terminal can ask."""
+    if args.reply:
+        return [str(r) for r in args.reply]
+    if args.text is not None:
+        return [str(args.text)]
+    if args.file is not None:
+        return split_replies(read_file(args))
+    stdin = sys.stdin
+    if stdin is None or not getattr(stdin, "isatty", lambda: False)():
+        return None
+    return _ask(rubric, say)
+
+
+def _ask(rubric: ConversationRubric, say: Any) -> list[str]:
+    """One turn at a time at a terminal: the post, then the reply (an empty line ends it)."""
+    replies: list[str] = []
+    for n in range(1, len(rubric.turns) + 1):
+        post = rubric.next_message(replies)
+        if post is None:
+            break
+        say(f"\n{printable(post.author)}: {printable(post.text)}\n")
+        say(f"Reply {n} of {len(rubric.turns)} (end with an empty line):")
+        lines: list[str] = []
+        for line in sys.stdin:
+            if not line.strip():
+                break
+            lines.append(line.rstrip("\n"))
+        replies.append("\n".join(lines))
+    return replies
+
+
+def next_post_text(rubric: ConversationRubric, replies: list[str]) -> str:
+    """For a conversation cut short: the post the next reply would answer."""
+    post = rubric.next_message(replies)
+    if post is None or len(replies) >= len(rubric.turns):
+        return ""
+    return (
+        f"Next, {post.author} writes: {post.text}\n"
+        f"Give reply {len(replies) + 1} of {len(rubric.turns)} with one more --reply."
+    )
+
+
+def read_sorting(text: str, name: str) -> object:
+    """A sorting file's data (YAML or JSON); a broken file is a RubricError naming its line."""
+    from ..source import load_yaml
+
+    return load_yaml(text, name).data
+
+
+def queue_text(rubric: TriageRubric) -> str:
+    """The queue as a terminal shows it, with the actions, the reasons and a template."""
+    lines = [rubric.title, rubric.task, ""]
+    for n, item in enumerate(rubric.items, 1):
+        who = item.author.name or item.author.handle or "Someone"
+        lines.append(f"{item.id}  {n}. {who}: {item.text}")
+    lines += ["", "Actions: " + ", ".join(f"{a} ({label})" for a, label in ACTIONS.items())]
+    lines.append("Reasons:")
+    lines += [f"  {r.id}: {r.text}" for r in rubric.reasons]
+    lines += ["", "Template (fill in an action and a reason for each, then check this file):"]
+    lines += [f"{item.id}: <action> <reason>" for item in rubric.items]
+    return "\n".join(printable(line) for line in lines)
+
+
+__all__ = [
+    "conversation_replies",
+    "next_post_text",
+    "queue_text",
+    "read_sorting",
+    "split_replies",
+]
