@@ -169,3 +169,37 @@ def test_skischool_answer_works_whatever_was_imported_first(
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["bunny-hill/01-first-reply", "bunny-hill/04-outsource-or-learn"]
+
+
+def test_a_conversation_answer_is_a_list_of_replies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ex = next(e for e in COURSE.exercises() if e.kind == "conversation")
+    monkeypatch.chdir(ex.rubric_path.parent)
+    rubric = ex.rubric()
+    models = [t.model_reply for t in rubric.turns]
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        shown = answer(ex.rubric_path.name, models, store=store)
+        (attempt,) = store.attempts()
+        with pytest.raises(AnswerError, match="conversation: write your replies as a list"):
+            answer(ex.rubric_path.name, "just one reply", store=store)
+    assert shown.passed, str(shown)
+    assert attempt.kind == "conversation" and attempt.page == ex.page
+    assert rubric.check(attempt.answer).score == shown.score, "the saved answer judges again"
+
+
+def test_a_triage_answer_maps_items_to_action_and_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ex = next(e for e in COURSE.exercises() if e.kind == "triage")
+    monkeypatch.chdir(ex.rubric_path.parent)
+    rubric = ex.rubric()
+    sorting = {i.id: f"{i.action} {i.reasons[0]}" for i in rubric.items}
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        shown = answer(ex.rubric_path.name, sorting, store=store)
+        (attempt,) = store.attempts()
+        with pytest.raises(AnswerError, match="triage: map each item id"):
+            answer(ex.rubric_path.name, ["reply"], store=store)
+    assert shown.passed and shown.score == 100
+    assert attempt.kind == "triage"
+    assert rubric.check(attempt.answer).passed

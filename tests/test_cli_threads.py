@@ -69,9 +69,24 @@ def test_a_triage_without_a_sorting_prints_the_queue_and_a_template(
 ) -> None:
     assert main(["check", TRIAGE]) == EXIT_USAGE
     captured = capsys.readouterr()
-    assert "c03  3. Jo Hart:" in captured.out
-    assert "c01: <action> <reason>" in captured.out
+    assert "# 3. Jo Hart: The man in the blue coat" in captured.out
+    assert "\nc03:\n" in captured.out
     assert "give your sorting as a FILE" in captured.err
+
+
+def test_the_printed_queue_is_the_form_to_fill_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["check", TRIAGE])
+    form = capsys.readouterr().out
+    form = form.replace("c01:", "c01: reply waiting").replace("c03:", "c03: escalate danger")
+    sorting = tmp_path / "mine.yaml"
+    sorting.write_text(form, encoding="utf-8")
+    assert main(["check", TRIAGE, str(sorting), "--json"]) == EXIT_FAIL
+    result = json.loads(capsys.readouterr().out)
+    met = {c["id"]: c["met"] for c in result["criteria"]}
+    assert met == {"c01": True, "c02": False, "c03": True, "c04": False}
+    assert any("2 of 4 items are not sorted" in n for n in result["notes"])
 
 
 def test_a_sorting_file_is_judged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,6 +39,11 @@ COURSE = Course.load(ROOT)
         ('answer(\n    "q.yaml",\n    """two\nlines""",\n)', Written("q.yaml", "two\nlines")),
         ('answer("q.yaml", "Hi " "there")', Written("q.yaml", "Hi there")),
         ('display(answer("q.yaml", "Hi"))', Written("q.yaml", "Hi")),
+        # A triage's sorting, written out as a dict of item id to "action reason" or a pair.
+        (
+            'answer("t.yaml", {"c01": "reply waiting", "c02": ["hide", "scam"]})',
+            Written("t.yaml", {"c01": "reply waiting", "c02": ("hide", "scam")}),
+        ),
         # IPython's own lines do not hide the answer, and the answer is kept exactly.
         ('%pip install skischool\n!ls\nanswer("q.yaml", "!bang\\n%pct")', None),
     ],
@@ -64,6 +69,9 @@ def test_a_multiline_string_that_looks_like_a_magic_is_kept_exactly() -> None:
         ('answer("q.yaml", f"Hi {name}")', NOT_TEXT),
         ('answer("q.yaml", "Hi" + "there")', NOT_TEXT),
         ('answer("q.yaml", ["a", pick])', NOT_TEXT),
+        ('answer("t.yaml", {"c01": action})', NOT_TEXT),
+        ('answer("t.yaml", {key: "reply waiting"})', NOT_TEXT),
+        ('answer("t.yaml", {**other})', NOT_TEXT),
         ('answer("q.yaml", *args)', NOT_TEXT),
         ("answer(**kwargs)", NOT_TEXT),
         ('answer(path, "Hi")', "the rubric is not written as text"),

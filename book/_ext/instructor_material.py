@@ -255,25 +255,19 @@ def key_nodes(rubric: Any, heading: str = "") -> nodes.Element:
     """The instructor key for one exercise, from its full rubric."""
     box = nodes.admonition(classes=["instructor-key"])
     box += nodes.title("", f"Instructor key: {heading or rubric.title}")
-    if rubric.kind == "reply":
-        box += _para("A reply that passes (learners can see it after their first attempt):")
+    if rubric.kind == "conversation":
+        _conversation_key(box, rubric)
+    elif rubric.kind == "triage":
+        _triage_key(box, rubric)
+    elif rubric.kind == "reply":
+        box += _para("A reply that passes (learners see it after a pass or three attempts):")
         quote = nodes.block_quote(classes=["instructor-model-reply"])
         for chunk in str(rubric.model_reply).split("\n\n"):
             if chunk.strip():
                 quote += nodes.paragraph("", chunk.strip())
         box += quote
         box += _para("What the rubric checks (red flags fail a reply whatever its score):")
-        box += _bullets(
-            [
-                [
-                    _para(
-                        nodes.strong("", c.title or c.id),
-                        " (red flag)" if c.severity == "error" else f" ({c.severity})",
-                    )
-                ]
-                for c in rubric.criteria
-            ]
-        )
+        box += _criteria_bullets(rubric.criteria)
     else:
         if rubric.multiple:
             box += _para("Good picks score above 0; a learner passes with enough of them.")
@@ -298,7 +292,7 @@ def key_nodes(rubric: Any, heading: str = "") -> nodes.Element:
         rows = []
         for e in rubric.examples:
             verdict = "Passes" if e.expect == "pass" else "Fails"
-            answer = e.text if rubric.kind == "reply" else ", ".join(e.choose)
+            answer = _sample(rubric, e)
             parts: list[nodes.Node] = [_para(nodes.strong("", f"{verdict}: "), answer)]
             if e.note:
                 parts.append(_para(nodes.emphasis("", e.note)))
@@ -306,6 +300,84 @@ def key_nodes(rubric: Any, heading: str = "") -> nodes.Element:
         samples += _bullets(rows)
         box += samples
     return box
+
+
+def _criteria_bullets(criteria: Any) -> nodes.bullet_list:
+    return _bullets(
+        [
+            [
+                _para(
+                    nodes.strong("", c.title or c.id),
+                    " (red flag)" if c.severity == "error" else f" ({c.severity})",
+                )
+            ]
+            for c in criteria
+        ]
+    )
+
+
+def _conversation_key(box: nodes.Element, rubric: Any) -> None:
+    """Each turn: its model reply, what it checks, and what comes back after each move."""
+    from skischool.conversation import MOVE_WORDS
+
+    box += _para(
+        "A conversation: what the person says next depends on what each reply did. The thread "
+        "passes when the last reply passes, no reply has a red flag, it stays calm and it "
+        f"closes in public ({', '.join(rubric.closes)})."
+    )
+    for n, turn in enumerate(rubric.turns, 1):
+        box += _para(nodes.strong("", f"Reply {n}"), " — one that owns it:")
+        quote = nodes.block_quote(classes=["instructor-model-reply"])
+        quote += nodes.paragraph("", turn.model_reply.strip() or "(no model reply)")
+        box += quote
+        box += _criteria_bullets(turn.criteria)
+        if turn.next:
+            box += _para("What comes back:")
+            box += _bullets(
+                [
+                    [
+                        _para(
+                            nodes.strong("", f"If the reply {MOVE_WORDS[move]}: "),
+                            (f"{b.author}: " if b.author else "") + b.post,
+                        )
+                    ]
+                    for move, b in turn.next.items()
+                ]
+            )
+
+
+def _triage_key(box: nodes.Element, rubric: Any) -> None:
+    """The sorted queue: each item's best action, what else works, and why."""
+    from skischool.triage import ACTIONS
+
+    box += _para(
+        f"A queue of {len(rubric.items)}. An item counts when the action fits and the reason "
+        f"is one of its own; a critical item sorted wrongly fails the round. Pass at "
+        f"{rubric.pass_score}."
+    )
+    rows = []
+    for n, item in enumerate(rubric.items, 1):
+        also = f" (also: {', '.join(ACTIONS[a] for a in item.accept)})" if item.accept else ""
+        flag = " · critical" if item.critical else ""
+        rows.append(
+            [
+                _para(nodes.strong("", f"{n}. {ACTIONS[item.action]}{also}{flag}: "), item.text),
+                _para(nodes.emphasis("", item.why)),
+            ]
+        )
+    box += _bullets(rows)
+
+
+def _sample(rubric: Any, example: Any) -> str:
+    """A sample answer as one line of the key."""
+    if rubric.kind == "reply":
+        return example.text
+    if rubric.kind == "conversation":
+        return " / ".join(f"reply {n}: {r}" for n, r in enumerate(example.replies, 1))
+    if rubric.kind == "triage":
+        changes = ", ".join(f"{i} → {a or 'unsorted'}" for i, a, _ in example.changes)
+        return f"start from {example.start}" + (f", then {changes}" if changes else "")
+    return ", ".join(example.choose)
 
 
 def _cell_of(node: nodes.Node) -> nodes.Node:

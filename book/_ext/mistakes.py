@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from skischool.examples import example_answer
+
 SEVERITY_ORDER = {"error": 0, "warning": 1, "suggestion": 2, "info": 3}
 
 
@@ -79,10 +81,7 @@ def rank(exercises: Iterable[tuple[str, str, Any]]) -> list[Mistake]:
     for key, title, rubric in exercises:
         failing = [e for e in rubric.examples if e.expect == "fail"]
         for example in failing:
-            if rubric.kind == "reply":
-                result = rubric.check(example.text)
-            else:
-                result = rubric.check(list(example.choose))
+            result = rubric.check(example_answer(rubric, example))
             if result.passed:
                 continue  # the rubric's own tests report this; it is no mistake to expect
             for unit, name, severity, message in _misses(rubric, result):

@@ -79,17 +79,19 @@ def read_sorting(text: str, name: str) -> object:
 
 
 def queue_text(rubric: TriageRubric) -> str:
-    """The queue as a terminal shows it, with the actions, the reasons and a template."""
-    lines = [rubric.title, rubric.task, ""]
+    """The queue as a sorting file to fill in: everything a learner reads is a YAML comment,
+    and each item's id waits for "action reason", so the output saved to a file is the answer
+    form (an id left blank counts as not sorted)."""
+    head = [rubric.title, rubric.task, ""]
+    head.append("Actions: " + ", ".join(f"{a} ({label})" for a, label in ACTIONS.items()))
+    head.append("Reasons:")
+    head += [f"  {r.id}: {r.text}" for r in rubric.reasons]
+    head += ["", 'After each id, write an action and a reason, e.g. "c01: reply waiting".']
+    lines = [f"# {printable(line)}".rstrip() for line in head]
     for n, item in enumerate(rubric.items, 1):
         who = item.author.name or item.author.handle or "Someone"
-        lines.append(f"{item.id}  {n}. {who}: {item.text}")
-    lines += ["", "Actions: " + ", ".join(f"{a} ({label})" for a, label in ACTIONS.items())]
-    lines.append("Reasons:")
-    lines += [f"  {r.id}: {r.text}" for r in rubric.reasons]
-    lines += ["", "Template (fill in an action and a reason for each, then check this file):"]
-    lines += [f"{item.id}: <action> <reason>" for item in rubric.items]
-    return "\n".join(printable(line) for line in lines)
+        lines += ["", f"# {n}. {printable(who)}: {printable(item.text)}", f"{item.id}:"]
+    return "\n".join(lines)
 
 
 __all__ = [
