@@ -94,3 +94,22 @@ def test_the_worker_judges_a_sorting_and_marks_items() -> None:
     assert empty["answer"] == "", "nothing sorted: the page records no attempt"
     broken = json.loads(session.check(TRIAGE, "{not json"))
     assert broken["passed"] is False and broken["answer"] == ""
+
+
+def test_the_workers_engine_never_imports_ipywidgets() -> None:
+    """The page's worker has no widget library: checking every kind must not need one."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json\n"
+        "sys.modules['ipywidgets'] = None\n"  # any import of it now fails
+        "from skischool.live.page import Session\n"
+        "from skischool.source import load_source, to_compiled_json\n"
+        f"for name, key, answer in [('conversation-sample.yaml', {CONV!r}, '[\"hi\"]'),"
+        f" ('triage-sample.yaml', {TRIAGE!r}, '{{}}')]:\n"
+        f"    s = Session(); s.open(key, to_compiled_json(load_source({str(DATA)!r} + '/' + name)))\n"
+        "    json.loads(s.check(key, answer))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -212,6 +212,20 @@ def result_html(result: Result, *, show_tone: bool = True, links: LessonLinks | 
     return "".join(out)
 
 
+def bubble(who: str, text: str, mine: bool = False) -> str:
+    """One message of the thread; the learner's own sits indented, like a reply."""
+    style = (
+        "border:1px solid #b2ddff;background:#eff8ff;margin-left:2em"
+        if mine
+        else "border:1px solid #d0d5dd;background:#fff"
+    )
+    return (
+        f'<div class="ss-bubble" style="{style};border-radius:.6em;padding:.4em .6em;'
+        f'max-width:34em;margin-top:.4em;font-family:system-ui,sans-serif;line-height:1.45">'
+        f'<b>{esc(who)}</b><div style="white-space:pre-wrap">{esc(text)}</div></div>'
+    )
+
+
 def thread_html(result: Result) -> str:
     """A conversation as it went: each post, the learner's reply, and what the reply did."""
     from .conversation import MOVE_WORDS
@@ -222,17 +236,13 @@ def thread_html(result: Result) -> str:
         did = f" Your reply {MOVE_WORDS[t.move]}." if t.move in MOVE_WORDS else ""
         rows.append(
             '<li style="margin:.5em 0;list-style:none">'
-            f'<div style="border:1px solid #d0d5dd;border-radius:.6em;padding:.4em .6em;'
-            f'max-width:34em;background:#fff"><b>{esc(t.author)}</b>'
-            f'<div style="white-space:pre-wrap">{esc(t.post)}</div></div>'
-            f'<div style="border:1px solid #b2ddff;border-radius:.6em;padding:.4em .6em;'
-            f'max-width:34em;margin:.3em 0 0 2em;background:#eff8ff"><b>You</b>'
-            f'<div style="white-space:pre-wrap">{esc(t.reply) or "<i>(no reply)</i>"}</div></div>'
-            f'<div style="color:#475467;font-size:.85em;margin-left:2em">{mark} Reply {t.number}: '
-            f"{esc(t.summary)}.{esc(did)}</div></li>"
+            + bubble(t.author, t.post)
+            + bubble("You", t.reply or "(no reply)", mine=True)
+            + f'<div style="color:#475467;font-size:.85em;margin-left:2em">{mark} Reply '
+            f"{t.number}: {esc(t.summary)}.{esc(did)}</div></li>"
         )
     return (
-        '<details class="ss-thread" open><summary>The conversation</summary>'
+        '<details class="ss-thread-record" open><summary>The conversation</summary>'
         f'<ol style="padding-left:0;margin:.3em 0">{"".join(rows)}</ol></details>'
     )
 

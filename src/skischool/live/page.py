@@ -28,11 +28,10 @@ from ..course import KEY_RE, key_for, page_for
 from ..links import LessonLinks
 from ..model import PREVIEW_MAX_CHARS, ChoiceRubric, ReplyRubric
 from ..platforms import limit_for
-from ..render import result_html, scenario_html, tone_html
+from ..render import bubble, result_html, scenario_html, tone_html
 from ..result import esc
 from ..reveal import MODEL_NAMES, is_checkpoint, model_unlocked, model_wait
 from ..triage import ACTIONS, TriageRubric, as_sorting, sorting_json
-from ..widgets.conversation import bubble
 from .seal import has_sealed_models, unseal_models
 
 if TYPE_CHECKING:

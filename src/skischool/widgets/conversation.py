@@ -14,27 +14,13 @@ import ipywidgets as w
 
 from ..conversation import ConversationRubric
 from ..links import LessonLinks, for_notebook
-from ..render import result_html, scenario_html
+from ..render import bubble, result_html, scenario_html
 from ..result import Result, esc
 from ..reveal import MODEL_NAMES, is_checkpoint, model_unlocked, model_wait
 from .common import AttemptRecorder, attempts_label
 
 if TYPE_CHECKING:
     from ..progress import Store
-
-
-def bubble(who: str, text: str, mine: bool = False) -> str:
-    """One message of the thread; the learner's own sits indented, like a reply."""
-    style = (
-        "border:1px solid #b2ddff;background:#eff8ff;margin-left:2em"
-        if mine
-        else "border:1px solid #d0d5dd;background:#fff"
-    )
-    return (
-        f'<div class="ss-bubble" style="{style};border-radius:.6em;padding:.4em .6em;'
-        f'max-width:34em;margin-top:.4em;font-family:system-ui,sans-serif;line-height:1.45">'
-        f'<b>{esc(who)}</b><div style="white-space:pre-wrap">{esc(text)}</div></div>'
-    )
 
 
 class ConversationExercise(w.VBox):
