@@ -26,7 +26,7 @@ def test_show_lists_levels_and_exercises_in_course_order(
     assert status == 0
     lines = out.splitlines()
     assert lines[0] == "A tiny course (tiny-course, release 1)"
-    assert lines[1] == "Level 1 · First Run: 2 lessons, 3 exercises"
+    assert lines[1] == "Level 1 · First Run: 1 lesson, 3 exercises"  # the index is no lesson
     assert "first-run/checkpoint-reply" in lines[4] and "(checkpoint)" in lines[4]
 
 

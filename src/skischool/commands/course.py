@@ -36,11 +36,15 @@ def run(args: argparse.Namespace) -> int:
         emit(f"{course.title} ({course.id}, release {course.release})")
         for level in course.levels:
             exercises = list(course.exercises(level.slug))
-            lessons = [ls for ls in course.lessons if ls.level == level.slug]
-            emit(f"{level.label}: {len(lessons)} lessons, {len(exercises)} exercises")
+            # The level's overview page (its index) is a page of the level, not a lesson.
+            lessons = [
+                ls for ls in course.lessons if ls.level == level.slug and ls.docname != level.index
+            ]
+            n, m = len(lessons), len(exercises)
+            emit(f"{level.label}: {n} lesson{'s' * (n != 1)}, {m} exercise{'s' * (m != 1)}")
             for ex in exercises:
                 mark = " (checkpoint)" if ex.checkpoint else ""
-                emit(f"  {ex.key:42} {ex.kind:6} {ex.title}{mark}")
+                emit(f"  {ex.key:42} {ex.kind:12} {ex.title}{mark}")
         return 0
     if args.action == "check":
         problems = course.problems()
