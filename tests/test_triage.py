@@ -177,3 +177,11 @@ def test_the_sample_rubric_validates() -> None:
     from skischool.examples import validate_file
 
     assert validate_file(SAMPLE) == []
+
+
+def test_items_to_look_at_again_come_first_and_the_right_ones_fold(rubric: TriageRubric) -> None:
+    html = result_html(rubric.check(best(rubric, c03=("leave", "nothing-to-add"))))
+    assert "Sorted well (3)</summary>" in html
+    folded = html.index("Sorted well (3)")
+    assert html.index("Who in the building needs to know") < folded, "the wrong one comes first"
+    assert html.count("right call") == 3

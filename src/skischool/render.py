@@ -197,11 +197,24 @@ def result_html(result: Result, *, show_tone: bool = True, links: LessonLinks | 
             f"<details><summary>What already works ({len(met)})</summary><ul>{items}</ul></details>"
         )
     findings = result.findings
+    right: list[Finding] = []
+    if result.kind == "triage":
+        # In a queue of 25 the items to look at again come first; the ones sorted well, each
+        # with its why, wait folded underneath.
+        right = [f for f in findings if f.severity == "info"]
+        findings = [f for f in findings if f.severity != "info"]
     if findings:
         out.append(
             '<ul style="padding-left:0;margin:.3em 0">'
             + "".join(finding_html(f, links=links) for f in findings)
             + "</ul>"
+        )
+    if right:
+        out.append(
+            f"<details><summary>Sorted well ({len(right)})</summary>"
+            '<ul style="padding-left:0;margin:.3em 0">'
+            + "".join(finding_html(f, links=links) for f in right)
+            + "</ul></details>"
         )
     lesson = _rubric_lesson(result)
     if lesson:
