@@ -241,7 +241,7 @@ def test_session_takes_only_real_counts_and_a_real_true(attempts: object, passed
 
 def test_session_unseals_a_sealed_model_only_once_earned(monkeypatch: pytest.MonkeyPatch) -> None:
     """The learner edition's model reply is sealed: it is opened only when it is handed over."""
-    from skischool.live import page as live_page
+    from skischool.live import seal
     from skischool.live.seal import for_learners, new_key
 
     rubric = _reply(CHECKPOINT_REPLY)
@@ -256,7 +256,7 @@ def test_session_unseals_a_sealed_model_only_once_earned(monkeypatch: pytest.Mon
         opened.append(1)
         return key
 
-    monkeypatch.setattr(live_page, "installed_key", installed)
+    monkeypatch.setattr(seal, "installed_key", installed)
     assert _model(session, CHECKPOINT_REPLY, 9, False)["html"] == ""
     assert opened == [], "nothing is unsealed before the reply is earned"
     shown = str(_model(session, CHECKPOINT_REPLY, 1, True)["html"])

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from skischool.course import Course
-from skischool.live import page as live_page
+from skischool.live import seal as seal_module
 from skischool.live.page import Session
 from skischool.live.seal import (
     PREFIX,
@@ -333,11 +333,11 @@ def test_a_learner_page_worker_opens_the_model_reply_only_with_its_build_key(
     info = json.loads(session.open(ex.key, compiled))
     assert info["has_model"] is True
     first_words = ex.rubric().model_reply.split()[:6]
-    monkeypatch.setattr(live_page, "installed_key", lambda: _build_key(site))
+    monkeypatch.setattr(seal_module, "installed_key", lambda: _build_key(site))
     # After one passing attempt the model reply is earned (skischool.reveal).
     earned = json.loads(session.model(ex.key, 1, True))
     assert " ".join(first_words) in html.unescape(earned["html"])
-    monkeypatch.setattr(live_page, "installed_key", new_key)  # another build's key
+    monkeypatch.setattr(seal_module, "installed_key", new_key)  # another build's key
     shown = json.loads(session.model(ex.key, 1, True))["html"]
     assert "could not be opened" in shown and first_words[2] not in shown
 

@@ -32,7 +32,7 @@ from ..render import bubble, result_html, scenario_html, tone_html
 from ..result import esc
 from ..reveal import MODEL_NAMES, is_checkpoint, model_unlocked, model_wait
 from ..triage import ACTIONS, TriageRubric, as_sorting, sorting_json
-from .seal import has_sealed_models, unseal_models
+from .seal import has_sealed_models, opened_model
 
 if TYPE_CHECKING:
     from ..loader import AnyRubric
@@ -369,8 +369,7 @@ class Session:
             reason = model_wait(count, won, checkpoint, MODEL_NAMES[rubric.kind])
             return json.dumps({"earned": False, "html": "", "reason": reason})
         if has_sealed_models(rubric):
-            opened = unseal_models(rubric)
-            text = getattr(rubric, "model_reply", "") if opened else ""
+            text = opened_model(rubric) or ""
             if not text:
                 html = (
                     '<p class="ss-model-head">The model reply could not be opened: this page '

@@ -172,21 +172,54 @@ def has_sealed_models(rubric: Any) -> bool:
     return any(is_sealed(h.model_reply) for h in _model_holders(rubric))
 
 
+def _opener(key: bytes | None) -> Any:
+    """Opens one model text: plain text as it is, sealed text with the key, "" when it can't."""
+    cache: list[bytes | None] = [key]
+
+    def open_one(text: str) -> str:
+        if not is_sealed(text):
+            return text
+        if cache[0] is None:
+            cache[0] = installed_key()
+        try:
+            return unseal(text, cache[0]) if cache[0] else ""
+        except SealError:
+            return ""
+
+    return open_one
+
+
 def unseal_models(rubric: Any, key: bytes | None = None) -> bool:
     """Open a loaded rubric's sealed model replies in place (a reply rubric's, or each turn's
     of a conversation). Returns False when one could not be opened (another build's key):
     those become empty, so the exercise still works without its model."""
+    open_one = _opener(key)
     ok = True
     for h in _model_holders(rubric):
-        if not is_sealed(h.model_reply):
-            continue
-        key = key if key is not None else installed_key()
-        try:
-            h.model_reply = unseal(h.model_reply, key) if key else ""
-        except SealError:
-            h.model_reply = ""
-        ok = ok and bool(h.model_reply)
+        sealed = is_sealed(h.model_reply)
+        h.model_reply = open_one(h.model_reply)
+        ok = ok and (bool(h.model_reply) or not sealed)
     return ok
+
+
+def opened_model(rubric: Any, key: bytes | None = None) -> str | None:
+    """The rubric's model text with its sealed parts opened, leaving the rubric sealed (the
+    worker opens it afresh each time it hands it over). None when a part cannot be opened."""
+    from dataclasses import replace
+
+    from ..conversation import ConversationRubric
+
+    open_one = _opener(key)
+    if isinstance(rubric, ConversationRubric):
+        turns = [replace(t, model_reply=open_one(t.model_reply)) for t in rubric.turns]
+        if any(
+            not t.model_reply for t, old in zip(turns, rubric.turns, strict=True) if old.model_reply
+        ):
+            return None
+        return replace(rubric, turns=turns).model_reply
+    text = str(getattr(rubric, "model_reply", ""))
+    opened = open_one(text)
+    return opened if opened or not text else None
 
 
 def open_compiled(path: str | Path, key: bytes | None = None) -> Any:
