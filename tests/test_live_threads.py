@@ -113,3 +113,17 @@ def test_the_workers_engine_never_imports_ipywidgets() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_sealed_model_stays_sealed_and_another_builds_key_cannot_open_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key = new_key()
+    compiled = for_learners(to_compiled_json(load_source(DATA / "conversation-sample.yaml")), key)
+    session = Session()
+    session.open(CONV, compiled, "blue-square/x")
+    monkeypatch.setattr("skischool.live.seal.installed_key", lambda: key)
+    assert "Reply 2: " in json.loads(session.model(CONV, 1, True))["html"]
+    monkeypatch.setattr("skischool.live.seal.installed_key", new_key)  # another build's key
+    shown = json.loads(session.model(CONV, 1, True))["html"]
+    assert "could not be opened" in shown and "Reply 1:" not in shown
