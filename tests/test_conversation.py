@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,8 @@ def test_as_replies_reads_lists_json_and_text() -> None:
     assert as_replies("just one") == ["just one"]
     assert as_replies(None) == []
     assert as_replies([None, 1]) == ["", "1"]
+    endless = itertools.count()
+    assert as_replies(endless) == ["0", "1", "2", "3"], "an endless iterable is cut, not read"
 
 
 def test_the_thread_is_shown_with_each_turn(rubric: ConversationRubric) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from .criteria import Criterion
 from .model import EMPTY_NOTE, ReplyRubric, RubricBase
@@ -318,10 +319,11 @@ def as_replies(value: object) -> list[str]:
                 return [_text(x) for x in decoded[: MAX_TURNS + 1]]
         return [value]
     try:
-        items = list(value)  # type: ignore[call-overload]
+        # islice: an endless iterable (a generator in a notebook) must not hang the check.
+        items = list(islice(iter(value), MAX_TURNS + 1))  # type: ignore[call-overload]
     except TypeError:
         return [_text(value)]
-    return [_text(x) for x in items[: MAX_TURNS + 1]]
+    return [_text(x) for x in items]
 
 
 def _text(x: object) -> str:
