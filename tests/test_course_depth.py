@@ -80,3 +80,34 @@ def test_a_lazy_sorting_never_passes(ex: Exercise) -> None:
         for reason in rubric.reasons:
             result = rubric.check({i.id: f"{action} {reason.id}" for i in rubric.items})
             assert not result.passed, f"{ex.rubric_path}: all '{action} {reason.id}' passed"
+
+
+#: The fields of a rubric file a learner reads (posts, tasks, feedback), wherever they sit.
+LEARNER_TEXT = frozenset(
+    {"task", "post", "context", "message", "why", "hint", "feedback", "text", "if_missed"}
+)
+
+
+def _learner_text(data: object, key: str = "") -> list[str]:
+    """Every learner-facing string in rubric data; example answers are left out."""
+    if isinstance(data, dict):
+        return [t for k, v in data.items() if k != "examples" for t in _learner_text(v, str(k))]
+    if isinstance(data, list):
+        return [t for v in data for t in _learner_text(v, key)]
+    return [data] if isinstance(data, str) and key in LEARNER_TEXT and " " in data else []
+
+
+@pytest.mark.parametrize("ex", list(COURSE.exercises()), ids=lambda ex: ex.key)
+def test_every_exercise_reads_at_grade_nine_or_below(ex: Exercise) -> None:
+    """Posts, tasks and feedback together, the way a learner meets them on the page."""
+    import yaml
+
+    from skischool.readability import grade_level
+
+    data = yaml.safe_load(ex.rubric_path.read_text(encoding="utf-8"))
+    texts = _learner_text(data)
+    assert texts, f"{ex.rubric_path}: no learner-facing text found"
+    grade = grade_level(
+        " ".join(t if t.rstrip().endswith((".", "?", "!")) else t + "." for t in texts)
+    )
+    assert grade <= 9, f"{ex.rubric_path}: reading grade {grade:.1f}"
