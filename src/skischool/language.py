@@ -29,8 +29,9 @@ NEGATION_WINDOW = 7
 _EMOJI = "\U0001f300-\U0001faff\U0001f000-\U0001f2ff\u2600-\u27bf"
 _TERMINAL = re.compile(f"[.!?…\\n{_EMOJI}]+")
 _WORD = re.compile(r"\w+(?:['-]\w+)*")  # "check-up" and "don't" are one word each
-# Characters that end a clause for negation scope ("No, please DM us" is not negated).
-_CLAUSE_PUNCT = frozenset(",;:–—()[]")
+# Characters that end a clause for negation scope ("No, please DM us" is not negated). A
+# hyphen between words is a dash ("not Tuesday - it's Thursday"): inside a word it is no gap.
+_CLAUSE_PUNCT = frozenset(",;:–—()[]-")
 _ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "vs", "eg", "ie", "e.g", "i.e", "no", "approx", "jr"}
 )
