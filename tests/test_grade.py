@@ -461,3 +461,24 @@ def test_a_progress_file_from_elsewhere_is_graded_with_notes(tmp_path: Path) -> 
     assert "1 attempt at exercises this course does not have were not graded" in notes[2]
     # Both stored scores say 0: every saved answer is judged again, and the good one counts.
     assert proc.stdout.startswith("PASS     blue-square/checkpoint-q1")
+
+
+def test_a_conversation_and_a_queue_written_in_a_notebook_are_graded(tmp_path: Path) -> None:
+    conv = next(e for e in COURSE.exercises() if e.kind == "conversation")
+    queue = next(e for e in COURSE.exercises() if e.kind == "triage")
+    replies = [t.model_reply for t in conv.rubric().turns]
+    sorting = {i.id: f"{i.action} {i.reasons[0]}" for i in queue.rubric().items}
+    work = mini_fork(tmp_path)
+    notebook = work / "my-work.md"
+    notebook.write_text(
+        "```{code-cell} ipython3\n"
+        f"answer({conv.rubric_path.name!r}, {replies!r})\n"
+        f"answer({queue.rubric_path.name!r}, {sorting!r})\n"
+        "```\n",
+        encoding="utf-8",
+    )
+    proc = grade(str(notebook), cwd=work)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"PASS     {conv.key} · {conv.title}" in proc.stdout
+    assert f"PASS     {queue.key} · {queue.title}" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "2 of 2 exercises passed"
