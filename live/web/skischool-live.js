@@ -538,11 +538,12 @@
     this.check.disabled = true;
     clearTimeout(this.timer);
     var t0 = performance.now();
+    var sent = this.text ? this.text.value : ""; // a conversation's reply as it was sent
     request({ op: "check", key: this.key, answer: this.answer() }).then(
       function (verdict) {
         self.busy = false;
         self.check.disabled = false;
-        if (verdict.pending) return self.nextTurn(verdict);
+        if (verdict.pending) return self.nextTurn(verdict, sent);
         if (self.kind === "conversation") self.endConversation();
         if (self.kind === "triage") self.markItems(verdict.items || []);
         self.feedback.innerHTML = verdict.html; // the engine's HTML, every word escaped in Python
@@ -564,8 +565,8 @@
   };
 
   // A conversation's reply that is not the last: the thread grows and the box empties.
-  Exercise.prototype.nextTurn = function (verdict) {
-    this.replies.push(this.text.value);
+  Exercise.prototype.nextTurn = function (verdict, sent) {
+    this.replies.push(sent);
     this.thread.insertAdjacentHTML("beforeend", verdict.html); // the engine's HTML, escaped in Python
     this.text.value = "";
     this.keepDraft();
