@@ -70,6 +70,8 @@ def test_a_triage_without_a_sorting_prints_the_queue_and_a_template(
     assert main(["check", TRIAGE]) == EXIT_USAGE
     captured = capsys.readouterr()
     assert "# 3. Jo Hart: The man in the blue coat" in captured.out
+    assert "# What you know: You are Sam, on the library's social rota" in captured.out
+    assert '"c01: reply waiting"' in captured.out, "the example uses this queue's own reason"
     assert "\nc03:\n" in captured.out
     assert "give your sorting as a FILE" in captured.err
 

@@ -83,10 +83,17 @@ def queue_text(rubric: TriageRubric) -> str:
     and each item's id waits for "action reason", so the output saved to a file is the answer
     form (an id left blank counts as not sorted)."""
     head = [rubric.title, rubric.task, ""]
+    if rubric.scenario is not None:
+        # What the page shows above the queue: the morning's note and what you know.
+        head += [rubric.scenario.post, ""]
+        if rubric.scenario.context:
+            head += [f"What you know: {rubric.scenario.context}", ""]
     head.append("Actions: " + ", ".join(f"{a} ({label})" for a, label in ACTIONS.items()))
     head.append("Reasons:")
     head += [f"  {r.id}: {r.text}" for r in rubric.reasons]
-    head += ["", 'After each id, write an action and a reason, e.g. "c01: reply waiting".']
+    first = rubric.items[0].id if rubric.items else "c01"
+    reason = rubric.reasons[0].id if rubric.reasons else "reason"
+    head += ["", f'After each id, write an action and a reason, e.g. "{first}: reply {reason}".']
     lines = [f"# {printable(line)}".rstrip() for line in head]
     for n, item in enumerate(rubric.items, 1):
         who = item.author.name or item.author.handle or "Someone"
