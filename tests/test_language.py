@@ -75,6 +75,10 @@ def test_sentences(text: str, expected: list[str]) -> None:
         ("Thanks, Sam! We got this wrong. I've refunded you today and it shows by Friday.", False),
         ("Frozen? Never.", False),  # a one-line comeback is not a keyword list
         ("Yep! Sundays 9 till 2. See you and the kids there, Noor.", False),
+        ("Gala Saturday pipe burst Castlegate Pool Dev plumbers 3pm update", True),
+        ("Sorry, refund, Saturday, 3pm, Dev, plumbers, update, gala, pool, thanks", True),
+        # Terse short sentences are a style, not a keyword run (a blind reply, wrongly flagged).
+        ("Four high chairs, Sue, plus a baby-changing room. Two toddlers sorted. Nadia", False),
         ("", False),
     ],
 )

@@ -188,6 +188,11 @@ FUNCTION_WORDS = frozenset(
     | FIRST_PERSON
     | SECOND_PERSON
     | {"i'd", "don't", "can't", "won't", "isn't", "wasn't", "that's", "there's", "let's"}
+    # Connectives, quantifiers and time words: "Until then, maybe wait before you book any more
+    # hot classes" is a sentence, and "Four high chairs, plus a baby-changing room" a terse one.
+    | {"until", "then", "than", "before", "after", "while", "who", "which", "where", "how"}
+    | {"any", "more", "some", "each", "every", "also", "still", "again", "now", "too", "very"}
+    | {"plus", "into", "over", "off", "yet", "both", "once", "why", "whose", "whom"}
 )
 
 
@@ -350,6 +355,8 @@ class Analysis:
         # One run of keywords, punctuated or not: "gala Saturday pipe burst Castlegate Pool Dev
         # plumbers 3pm update". Real replies of this length are a quarter grammar words or more
         # (the course's good examples, blind replies and public replies: 0.26 at the least).
+        # Judged over the whole reply: one sentence alone is too short to tell a terse style
+        # from a keyword run.
         return len(words) >= RUN_ON_WORDS and grammar < RUN_ON_GRAMMAR
 
     def fragments(self, limit: int = 3) -> list[Sentence]:
