@@ -269,3 +269,15 @@ def test_a_bystander_can_post_the_follow_up() -> None:
     result = rubric.check([ARGUED, PROMISE])
     assert [t.author for t in result.turns] == ["Priya Shah", "Ola Reyes"]
     assert "<b>Ola Reyes</b>" in result_html(result)
+
+
+def test_closes_may_name_what_one_path_adds_and_other_paths_skip_it() -> None:
+    d = data()
+    d["closes"] = ["promise", "take-back"]
+    rubric = rubric_from_dict(d, "conv.yaml")
+    assert isinstance(rubric, ConversationRubric)
+    owned = rubric.check([OWNED, PROMISE])
+    assert next(c for c in owned.criteria if c.id == PUBLIC).met is True
+    argued = rubric.check([ARGUED, PROMISE])
+    public = next(c for c in argued.criteria if c.id == PUBLIC)
+    assert public.met is False and "takes back the jab" in public.findings[0].message

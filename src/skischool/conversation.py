@@ -91,7 +91,8 @@ class TurnVerdict:
 @dataclass
 class ConversationRubric(RubricBase):
     turns: list[Turn] = field(default_factory=list)
-    # Criteria of the last turn that, all met, close the thread in public.
+    # Criteria of the last turn that, all met, close the thread in public; one that a path
+    # into the last turn adds counts only on that path.
     closes: tuple[str, ...] = ()
 
     kind = "conversation"

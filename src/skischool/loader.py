@@ -228,7 +228,8 @@ CONVERSATION = Obj(
         Field(
             "closes",
             ListOf(Str(pattern=ID_PATTERN), min_items=1),
-            "Criteria of the last turn that, all met, close the thread in public.",
+            "Criteria of the last turn (or added on a path into it) that, all met, close the "
+            "thread in public.",
             required=True,
         ),
         Field(
@@ -621,7 +622,12 @@ def _check_conversation(data: dict[str, Any], p: _Problems, require_examples: bo
                 merged = {**data, "criteria": [*after, *adds]}
                 _check_reply(merged, _Within(p, (*where, "adds"), len(after)), False)  # type: ignore[arg-type]
                 ids |= {f"{turns[t + 1]['id']}/{c['id']}" for c in adds}
+    # The last turn's own criteria, and those a path into it adds ("answers the question she
+    # asks on this path"): on a path without it, an added one is simply not asked for.
     last_ids = {c["id"] for c in turns[-1]["criteria"]}
+    if len(turns) > 1:
+        for branch in (turns[-2].get("next") or {}).values():
+            last_ids |= {c["id"] for c in branch.get("adds") or []}
     for j, cid in enumerate(data["closes"]):
         if cid not in last_ids:
             p.add(
