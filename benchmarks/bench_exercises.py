@@ -6,6 +6,9 @@ benchmarks/judge/blind-replies.yaml holds four replies per exercise, written by 
 only the task, the post and the context, never the rubric: a plain good reply, a good reply
 worded unusually, a sneaky-bad reply and keyword salad. A good reply should pass and a bad one
 fail; the figures say how often each kind gets the verdict it deserves.
+
+benchmarks/judge/blind-threads.yaml does the same for conversations (three threads each, played
+turn by turn from the posts that came back) and for the triage queues (a careful sorting each).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     good = sum(right[k] for k in KINDS[:2]), sum(total[k] for k in KINDS[:2])
     bad = sum(right[k] for k in KINDS[2:]), sum(total[k] for k in KINDS[2:])
     print(f"  good replies passed {good[0]}/{good[1]}; bad replies failed {bad[0]}/{bad[1]}")
+    threads(args.misses)
     if args.misses:
         for r, res in misses:
             unmet = ", ".join(c.id for c in res.criteria if c.met is False)
@@ -52,6 +56,30 @@ def main(argv: list[str] | None = None) -> int:
                 f"\n  {r['kind']} {r['rubric']} score {res.score} (unmet: {unmet})\n    {r['text']}"
             )
     return 0
+
+
+def threads(show_misses: bool) -> None:
+    """The blind conversations and sortings: how often each gets the verdict it deserves."""
+    data = yaml.safe_load((ROOT / "benchmarks/judge/blind-threads.yaml").read_text())
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for t in data["threads"]:
+        result = load_rubric(ROOT / t["rubric"]).check(t["replies"])
+        total[t["kind"]] += 1
+        if result.passed == t["kind"].startswith("good"):
+            right[t["kind"]] += 1
+        elif show_misses:
+            unmet = ", ".join(c.id for c in result.criteria if c.met is False)
+            print(f"  miss: {t['kind']} {t['rubric']} score {result.score} (unmet: {unmet})")
+    print(f"Blind conversations ({len({t['rubric'] for t in data['threads']})} exercises):")
+    for kind in ("good-plain", "good-unusual", "bad-sneaky"):
+        verb = "passed" if kind.startswith("good") else "failed"
+        print(f"  {kind:<13} {right[kind]:>3} of {total[kind]:<3} {verb}")
+    print("Blind sortings of the triage queues:")
+    for s in data["sortings"]:
+        result = load_rubric(ROOT / s["rubric"]).check(s["sorting"])
+        verdict = "passed" if result.passed else "not passed"
+        print(f"  {s['rubric']}: {result.summary}, score {result.score}, {verdict}")
 
 
 if __name__ == "__main__":

@@ -111,3 +111,20 @@ def test_every_exercise_reads_at_grade_nine_or_below(ex: Exercise) -> None:
         " ".join(t if t.rstrip().endswith((".", "?", "!")) else t + "." for t in texts)
     )
     assert grade <= 9, f"{ex.rubric_path}: reading grade {grade:.1f}"
+
+
+def test_every_conversation_and_queue_was_tried_blind() -> None:
+    """benchmarks/bench_exercises.py prints how the blind tries fare; here, that they exist."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "benchmarks/judge/blind-threads.yaml").read_text("utf-8"))
+    kinds: dict[str, set[str]] = {}
+    for t in data["threads"]:
+        kinds.setdefault(t["rubric"], set()).add(t["kind"])
+        rubric = COURSE.exercise(f"{t['rubric'].split('/')[1]}/{t['rubric'].split('/')[2][:-5]}")
+        assert rubric is not None and len(t["replies"]) == len(rubric.rubric().turns), t
+    for ex in CONVERSATIONS:
+        path = f"exercises/{ex.key}.yaml"
+        assert kinds.get(path) == {"good-plain", "good-unusual", "bad-sneaky"}, path
+    sorted_queues = {s["rubric"] for s in data["sortings"]}
+    assert sorted_queues == {f"exercises/{ex.key}.yaml" for ex in TRIAGES}
