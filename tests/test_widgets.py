@@ -285,4 +285,5 @@ def test_widget_lesson_links_lead_from_the_notebook(store, monkeypatch: pytest.M
     book = ChoiceExercise(choice, store=store, links=BOOK_PAGE)
     book.choose("b")
     book.check()
-    assert f'href="../../{lesson}.html" data-lesson="{lesson}">' in book.feedback.value
+    assert f'href="../../{lesson}.html" data-lesson="{lesson}" style=' in book.feedback.value
+    assert 'target="_blank"' not in book.feedback.value, "on the book page, the same tab"

@@ -92,8 +92,11 @@ def lesson_link_html(lesson: str, links: LessonLinks | None = None) -> str:
         new_tab = ' target="_blank" rel="noopener"'
         label += '<span style="color:#475467"> (opens in a new tab)</span>'
     return (
-        f'<div class="ss-lesson" style="font-size:.85em"><a href="{esc(href)}" '
-        f'data-lesson="{esc(docname)}"{new_tab}>{label}</a></div>'
+        # A finger-sized target (WCAG 2.5.8), clear of a "Sorted well" summary just above it.
+        f'<div class="ss-lesson" style="font-size:.85em;margin-top:.4em"><a href="{esc(href)}" '
+        f'data-lesson="{esc(docname)}"{new_tab} '
+        'style="display:inline-block;min-height:24px;line-height:24px">'
+        f"{label}</a></div>"
     )
 
 
