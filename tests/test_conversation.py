@@ -131,6 +131,7 @@ def test_extra_replies_are_ignored_with_a_note(rubric: ConversationRubric) -> No
         ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"],
         ["a" * 1_000_001, "b"],
         {"not": "a list"},
+        "[" * 100_000,  # nested too deep for json: must not raise RecursionError
     ],
 )
 def test_any_input_is_judged_never_raises(rubric: ConversationRubric, answer: object) -> None:

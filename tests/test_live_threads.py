@@ -94,6 +94,10 @@ def test_the_worker_judges_a_sorting_and_marks_items() -> None:
     assert empty["answer"] == "", "nothing sorted: the page records no attempt"
     broken = json.loads(session.check(TRIAGE, "{not json"))
     assert broken["passed"] is False and broken["answer"] == ""
+    deep = json.loads(session.check(TRIAGE, "[" * 100_000))
+    assert deep["passed"] is False and deep["answer"] == ""
+    conv = opened("conversation-sample.yaml", CONV)
+    assert json.loads(conv.check(CONV, "[" * 100_000))["pending"] is True
 
 
 def test_the_workers_engine_never_imports_ipywidgets() -> None:

@@ -117,6 +117,8 @@ def test_unknown_items_actions_and_reasons_become_notes(rubric: TriageRubric) ->
         {f"k{i}": "reply" for i in range(100_000)},
         {"c01": {"action": "reply", "reason": "waiting", "note": "🎿" * 1_000_000}},
         "\x00\x1b[2J",
+        "[" * 100_000,  # nested too deep for json: must not raise RecursionError
+        '{"c01": ' * 50_000,
     ],
 )
 def test_any_input_is_judged_never_raises(rubric: TriageRubric, answer: object) -> None:

@@ -314,7 +314,7 @@ def as_replies(value: object) -> list[str]:
         if stripped.startswith("["):
             try:
                 decoded = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested deep
                 return [value]
             if isinstance(decoded, list):
                 return [_text(x) for x in decoded[: MAX_TURNS + 1]]

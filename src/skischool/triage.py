@@ -177,7 +177,7 @@ def as_sorting(value: object, rubric: TriageRubric) -> tuple[dict[str, Sorted], 
     if isinstance(value, str):
         try:
             value = json.loads(value) if value.strip() else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested deep
             return {}, ["The answer could not be read as a sorting, so nothing was counted."]
     if not isinstance(value, dict):
         if value not in (None, [], ()):

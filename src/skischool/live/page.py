@@ -288,7 +288,7 @@ class Session:
         elif isinstance(rubric, TriageRubric):
             try:
                 data = json.loads(answer) if answer else {}
-            except ValueError:
+            except (ValueError, RecursionError):
                 data = {}
             sorting, _ = as_sorting(data, rubric)
             result = rubric.check(data)
