@@ -15,6 +15,8 @@ ATTEMPTS_TO_UNLOCK = 3
 
 __all__ = [
     "ATTEMPTS_TO_UNLOCK",
+    "MODEL_BUTTONS",
+    "MODEL_HEADS",
     "MODEL_NAMES",
     "is_checkpoint",
     "model_unlocked",
@@ -57,4 +59,19 @@ MODEL_NAMES = {
     "choice": "One reply that works appears",
     "conversation": "Replies that work appear",
     "triage": "One way to sort it appears",
+}
+
+#: The button that shows the model answer, by kind (the widgets and the book page alike).
+MODEL_BUTTONS = {
+    "reply": "Show a model reply",
+    "choice": "Show a model reply",
+    "conversation": "Show model replies",
+    "triage": "Show the sorted queue",
+}
+#: The model answer's heading, by kind: the words in bold, then the rest of the line.
+MODEL_HEADS = {
+    "reply": ("One reply that works", ""),
+    "choice": ("One reply that works", ""),
+    "conversation": ("Replies that work", ", on the path where each one owned it"),
+    "triage": ("One way to sort it", ", with why"),
 }

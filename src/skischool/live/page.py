@@ -30,7 +30,14 @@ from ..model import PREVIEW_MAX_CHARS, ChoiceRubric, ReplyRubric
 from ..platforms import limit_for
 from ..render import bubble, result_html, scenario_html, tone_html
 from ..result import esc
-from ..reveal import MODEL_NAMES, is_checkpoint, model_unlocked, model_wait
+from ..reveal import (
+    MODEL_BUTTONS,
+    MODEL_HEADS,
+    MODEL_NAMES,
+    is_checkpoint,
+    model_unlocked,
+    model_wait,
+)
 from ..triage import ACTIONS, TriageRubric, as_sorting, sorting_json
 from .seal import has_sealed_models, opened_model
 
@@ -183,10 +190,6 @@ def markup(rubric: AnyRubric, key: str, *, page: str = "") -> str:
         fields = _triage_parts(rubric, uid)
     else:
         fields = _choice_parts(rubric, uid)
-    model_button = {
-        "conversation": "Show model replies",
-        "triage": "Show the sorted queue",
-    }.get(rubric.kind, "Show a model reply")
     # Marks a checkpoint's exercise, whose model reply waits for a pass (the worker learns it
     # from the page id when the exercise opens; this makes it visible on the page too).
     checkpoint = ' data-ss-checkpoint="true"' if is_checkpoint(page) else ""
@@ -211,7 +214,7 @@ def markup(rubric: AnyRubric, key: str, *, page: str = "") -> str:
         '<p class="ss-model-wait" hidden></p>',
         '<div class="ss-model" hidden></div>',
         '<div class="ss-tools">',
-        f'<button type="button" class="ss-show-model" hidden>{model_button}</button>',
+        f'<button type="button" class="ss-show-model" hidden>{MODEL_BUTTONS[rubric.kind]}</button>',
         *(
             ['<button type="button" class="ss-restart" hidden>Start a new conversation</button>']
             if isinstance(rubric, ConversationRubric)
@@ -376,10 +379,8 @@ class Session:
                     "and its engine come from different builds. Reload the page to fix it.</p>"
                 )
                 return json.dumps({"earned": True, "html": html, "reason": ""})
-        head = {
-            "conversation": "<b>Replies that work</b>, on the path where each one owned it",
-            "triage": "<b>One way to sort it</b>, with why",
-        }.get(rubric.kind, "<b>One reply that works</b>")
+        bold, rest = MODEL_HEADS[rubric.kind]
+        head = f"<b>{bold}</b>{rest}"
         html = (
             f'<p class="ss-model-head">{head} (yours can differ and still pass):</p>'
             f'<div class="ss-model-text">{esc(text)}</div>'

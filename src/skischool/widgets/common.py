@@ -5,7 +5,10 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING
 
-from ..result import Result
+import ipywidgets as w
+
+from ..result import Result, esc
+from ..reveal import MODEL_BUTTONS, MODEL_HEADS, MODEL_NAMES, model_unlocked, model_wait
 
 if TYPE_CHECKING:
     from ..progress import Store
@@ -79,3 +82,62 @@ class AttemptRecorder:
         except Exception as exc:  # the learner's practice matters more than the log
             warnings.warn(f"Could not save this attempt: {exc}", stacklevel=2)
         return self.count
+
+
+class ModelOffer:
+    """The model answer, once earned (reveal.py): by a pass, or by a few honest attempts
+    outside a checkpoint. A pass saved earlier (another session, a kernel restart) counts too.
+
+    Owns the line that says what earns it, the button, and the box the model appears in; the
+    exercise widget places them and calls :meth:`offer` after every recorded attempt.
+    """
+
+    def __init__(
+        self, kind: str, model: str, recorder: AttemptRecorder, *, checkpoint: bool = False
+    ) -> None:
+        self.kind, self.text, self.recorder, self.checkpoint = kind, model, recorder, checkpoint
+        self.passed = recorder.passed_before()
+        self.wait = w.HTML("")
+        self.button = w.Button(
+            description=MODEL_BUTTONS[kind],
+            tooltip="Shown after a pass, or after a few attempts",
+            layout=w.Layout(width="auto", display="none"),
+        )
+        self.box = w.HTML("")
+        self.button.on_click(lambda _b: self.show())
+        self.offer()
+
+    @property
+    def widgets(self) -> list[w.Widget]:
+        return [self.wait, self.button, self.box]
+
+    @property
+    def earned(self) -> bool:
+        """Whether this learner has earned the model here (the rule in reveal.py)."""
+        return bool(self.text) and model_unlocked(self.recorder.count, self.passed, self.checkpoint)
+
+    def offer(self, passed: bool = False) -> None:
+        """Show the button once the model is earned; until then, say what earns it."""
+        self.passed = self.passed or passed
+        earned = self.earned
+        self.button.layout.display = None if earned else "none"
+        count = self.recorder.count
+        waiting = bool(self.text) and not earned and count > 0
+        what = MODEL_NAMES[self.kind]
+        wait = model_wait(count, self.passed, self.checkpoint, what) if waiting else ""
+        self.wait.value = (
+            f'<span class="ss-model-wait" style="color:#475467;font-size:.9em">{esc(wait)}</span>'
+            if wait
+            else ""
+        )
+
+    def show(self) -> None:
+        if not self.earned:
+            return
+        bold, rest = MODEL_HEADS[self.kind]
+        self.box.value = (
+            '<div class="ss-model" style="border:1px dashed #98a2b3;border-radius:.6em;'
+            f'padding:.6em;max-width:40em"><b>{bold}</b>{rest} (yours can differ and still '
+            f'pass):<div style="white-space:pre-wrap;margin-top:.3em">{esc(self.text)}'
+            "</div></div>"
+        )

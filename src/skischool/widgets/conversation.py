@@ -15,9 +15,9 @@ import ipywidgets as w
 from ..conversation import ConversationRubric
 from ..links import LessonLinks, for_notebook
 from ..render import bubble, result_html, scenario_html
-from ..result import Result, esc
-from ..reveal import MODEL_NAMES, is_checkpoint, model_unlocked, model_wait
-from .common import AttemptRecorder, attempts_label
+from ..result import Result
+from ..reveal import is_checkpoint
+from .common import AttemptRecorder, ModelOffer, attempts_label
 
 if TYPE_CHECKING:
     from ..progress import Store
@@ -43,7 +43,6 @@ class ConversationExercise(w.VBox):
         self.checkpoint = is_checkpoint(page)
         self.replies: list[str] = []
         self.last_result: Result | None = None
-        self.passed = self.recorder.passed_before()
 
         self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
         self.thread = w.HTML("")
@@ -67,15 +66,16 @@ class ConversationExercise(w.VBox):
         )
         self.attempts = w.HTML(attempts_label(self.recorder.count))
         self.feedback = w.HTML("")
-        self.model_wait = w.HTML("")
-        self.model_button = w.Button(
-            description="Show model replies",
-            layout=w.Layout(width="auto", display="none"),
+        self.reveal = ModelOffer(
+            "conversation", rubric.model_reply, self.recorder, checkpoint=self.checkpoint
         )
-        self.model = w.HTML("")
+        self.model_wait, self.model_button, self.model = (
+            self.reveal.wait,
+            self.reveal.button,
+            self.reveal.box,
+        )
         self.send_button.on_click(lambda _b: self.send())
         self.restart_button.on_click(lambda _b: self.restart())
-        self.model_button.on_click(lambda _b: self.show_model())
         super().__init__(
             [
                 self.post,
@@ -87,16 +87,13 @@ class ConversationExercise(w.VBox):
                     layout=w.Layout(align_items="center", grid_gap="1em"),
                 ),
                 self.feedback,
-                self.model_wait,
-                self.model_button,
-                self.model,
+                *self.reveal.widgets,
             ],
             layout=w.Layout(grid_gap="0.4em"),
         )
         self.add_class("ss-exercise")
         self.add_class("ss-conversation")
         self._show_turn()
-        self._offer_model()
 
     @property
     def done(self) -> bool:
@@ -116,8 +113,7 @@ class ConversationExercise(w.VBox):
         self.feedback.value = result_html(result, show_tone=True, links=self.links)
         n = self.recorder.record(result, json.dumps(self.replies, ensure_ascii=False))
         self.attempts.value = attempts_label(n)
-        self.passed = self.passed or result.passed
-        self._offer_model()
+        self.reveal.offer(result.passed)
         return result
 
     def restart(self) -> None:
@@ -157,31 +153,3 @@ class ConversationExercise(w.VBox):
             self.text.layout.display = None
             self.send_button.layout.display = None
             self.restart_button.layout.display = "none" if not self.replies else None
-
-    @property
-    def model_earned(self) -> bool:
-        return model_unlocked(self.recorder.count, self.passed, self.checkpoint)
-
-    def _offer_model(self) -> None:
-        has_model = bool(self.rubric.model_reply)
-        earned = has_model and self.model_earned
-        self.model_button.layout.display = None if earned else "none"
-        waiting = has_model and not earned and self.recorder.count > 0
-        what = MODEL_NAMES["conversation"]
-        wait = (
-            model_wait(self.recorder.count, self.passed, self.checkpoint, what) if waiting else ""
-        )
-        self.model_wait.value = (
-            f'<span style="color:#475467;font-size:.9em">{esc(wait)}</span>' if wait else ""
-        )
-
-    def show_model(self) -> None:
-        if not self.rubric.model_reply or not self.model_earned:
-            return
-        self.model.value = (
-            '<div class="ss-model" style="border:1px dashed #98a2b3;border-radius:.6em;'
-            'padding:.6em;max-width:36em"><b>Replies that work</b>, on the path where each one '
-            "owned it (yours can differ and still pass):"
-            f'<div style="white-space:pre-wrap;margin-top:.3em">{esc(self.rubric.model_reply)}'
-            "</div></div>"
-        )

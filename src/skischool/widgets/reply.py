@@ -10,8 +10,8 @@ from ..links import LessonLinks, for_notebook
 from ..model import PREVIEW_MAX_CHARS, ReplyRubric
 from ..render import result_html, scenario_html, tone_html
 from ..result import Result, esc
-from ..reveal import is_checkpoint, model_unlocked, model_wait
-from .common import AttemptRecorder, attempts_label
+from ..reveal import is_checkpoint
+from .common import AttemptRecorder, ModelOffer, attempts_label
 from .debounce import Debouncer
 
 if TYPE_CHECKING:
@@ -64,23 +64,19 @@ class ReplyExercise(w.VBox):
         self.feedback = w.HTML("")
         self.tone = w.HTML("")
         self.attempts = w.HTML(attempts_label(self.recorder.count))
-        # The model reply is earned (reveal.py): by a pass, or by a few honest attempts outside
-        # a checkpoint. A pass saved earlier (another session, a kernel restart) counts too.
         self.checkpoint = is_checkpoint(page)
-        self.passed = self.recorder.passed_before()
-        self.model_button = w.Button(
-            description="Show a model reply",
-            tooltip="Shown after a pass, or after a few attempts",
-            layout=w.Layout(display="none"),
+        self.reveal = ModelOffer(
+            "reply", rubric.model_reply, self.recorder, checkpoint=self.checkpoint
         )
-        self.model_wait = w.HTML("")
-        self.model = w.HTML("")
-        self._offer_model()
+        self.model_wait, self.model_button, self.model = (
+            self.reveal.wait,
+            self.reveal.button,
+            self.reveal.box,
+        )
         self._live = Debouncer(LIVE_DELAY, self.update_live)
 
         self.text.observe(self._on_type, names="value")
         self.check_button.on_click(lambda _b: self.check())
-        self.model_button.on_click(lambda _b: self.show_model())
         super().__init__(
             [
                 self.post,
@@ -94,9 +90,7 @@ class ReplyExercise(w.VBox):
                 ),
                 self.feedback,
                 self.tone,
-                self.model_wait,
-                self.model_button,
-                self.model,
+                *self.reveal.widgets,
             ],
             layout=w.Layout(grid_gap="0.4em"),
         )
@@ -145,37 +139,8 @@ class ReplyExercise(w.VBox):
         self.live.value = ""
         n = self.recorder.record(result, self.text.value)
         self.attempts.value = attempts_label(n)
-        self.passed = self.passed or result.passed
-        self._offer_model()
+        self.reveal.offer(result.passed)
         return result
-
-    @property
-    def model_earned(self) -> bool:
-        """Whether this learner has earned the model reply here (the rule in reveal.py)."""
-        return model_unlocked(self.recorder.count, self.passed, self.checkpoint)
-
-    def _offer_model(self) -> None:
-        """Show the button once the model reply is earned; until then, say what earns it."""
-        has_model = bool(self.rubric.model_reply)
-        earned = has_model and self.model_earned
-        self.model_button.layout.display = None if earned else "none"
-        waiting = has_model and not earned and self.recorder.count > 0
-        wait = model_wait(self.recorder.count, self.passed, self.checkpoint) if waiting else ""
-        self.model_wait.value = (
-            f'<span class="ss-model-wait" style="color:#475467;font-size:.9em">{esc(wait)}</span>'
-            if wait
-            else ""
-        )
-
-    def show_model(self) -> None:
-        if not self.rubric.model_reply or not self.model_earned:
-            return
-        self.model.value = (
-            '<div class="ss-model" style="border:1px dashed #98a2b3;border-radius:.6em;'
-            'padding:.6em;max-width:36em"><b>One reply that works</b> (yours can differ and still '
-            f'pass):<div style="white-space:pre-wrap;margin-top:.3em">{esc(self.rubric.model_reply)}'
-            "</div></div>"
-        )
 
 
 def _limit(rubric: ReplyRubric) -> int | None:

@@ -13,9 +13,8 @@ import ipywidgets as w
 from ..links import LessonLinks, for_notebook
 from ..render import result_html, scenario_html
 from ..result import Result, esc
-from ..reveal import MODEL_NAMES, model_unlocked, model_wait
 from ..triage import ACTIONS, MAX_NOTE, Sorted, TriageRubric, sorting_json
-from .common import AttemptRecorder, attempts_label
+from .common import AttemptRecorder, ModelOffer, attempts_label
 
 if TYPE_CHECKING:
     from ..progress import Store
@@ -89,7 +88,6 @@ class TriageExercise(w.VBox):
             rubric.id, "triage", store=store, learner=learner, page=page
         )
         self.last_result: Result | None = None
-        self.passed = self.recorder.passed_before()
         self.post = w.HTML(scenario_html(rubric.scenario, rubric.title, rubric.task))
         self.rows = [TriageRow(n, rubric, item.id) for n, item in enumerate(rubric.items, 1)]
         self.check_button = w.Button(
@@ -101,13 +99,13 @@ class TriageExercise(w.VBox):
         )
         self.attempts = w.HTML(attempts_label(self.recorder.count))
         self.feedback = w.HTML("")
-        self.model_wait = w.HTML("")
-        self.model_button = w.Button(
-            description="Show the sorted queue", layout=w.Layout(width="auto", display="none")
+        self.reveal = ModelOffer("triage", rubric.model_reply, self.recorder)
+        self.model_wait, self.model_button, self.model = (
+            self.reveal.wait,
+            self.reveal.button,
+            self.reveal.box,
         )
-        self.model = w.HTML("")
         self.check_button.on_click(lambda _b: self.check())
-        self.model_button.on_click(lambda _b: self.show_model())
         super().__init__(
             [
                 self.post,
@@ -117,15 +115,12 @@ class TriageExercise(w.VBox):
                     layout=w.Layout(align_items="center", grid_gap="1em"),
                 ),
                 self.feedback,
-                self.model_wait,
-                self.model_button,
-                self.model,
+                *self.reveal.widgets,
             ],
             layout=w.Layout(grid_gap="0.4em"),
         )
         self.add_class("ss-exercise")
         self.add_class("ss-triage")
-        self._offer_model()
 
     def row(self, item_id: str) -> TriageRow:
         return next(r for r in self.rows if r.item_id == item_id)
@@ -158,31 +153,5 @@ class TriageExercise(w.VBox):
         if sorting:
             n = self.recorder.record(result, sorting_json(sorting))
             self.attempts.value = attempts_label(n)
-            self.passed = self.passed or result.passed
-        self._offer_model()
+        self.reveal.offer(result.passed)
         return result
-
-    @property
-    def model_earned(self) -> bool:
-        return model_unlocked(self.recorder.count, self.passed, False)
-
-    def _offer_model(self) -> None:
-        earned = self.model_earned
-        self.model_button.layout.display = None if earned else "none"
-        count = self.recorder.count
-        wait = model_wait(count, self.passed, False, MODEL_NAMES["triage"]) if count else ""
-        self.model_wait.value = (
-            f'<span style="color:#475467;font-size:.9em">{esc(wait)}</span>'
-            if wait and not earned
-            else ""
-        )
-
-    def show_model(self) -> None:
-        if not self.model_earned:
-            return
-        self.model.value = (
-            '<div class="ss-model" style="border:1px dashed #98a2b3;border-radius:.6em;'
-            'padding:.6em;max-width:40em"><b>One way to sort it</b>, with why:'
-            f'<div style="white-space:pre-wrap;margin-top:.3em">{esc(self.rubric.model_reply)}'
-            "</div></div>"
-        )
