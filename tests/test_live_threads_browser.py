@@ -39,6 +39,14 @@ def triage() -> TriageRubric:
     return rubric
 
 
+def wait_for_attempts(page: Any, exercise: str, n: int) -> None:
+    """Until the page's store holds ``n`` attempts at ``exercise``."""
+    page.wait_for_function(
+        "([ex, n]) => skischoolLive.store.all().filter(a => a.exercise === ex).length === n",
+        arg=[exercise, n],
+    )
+
+
 @pytest.fixture(scope="module")
 def browser(site: Any) -> Iterator[tuple[Any, Watch, str]]:
     with serve(site) as url, browser_context() as (context, watch):
@@ -65,10 +73,7 @@ def test_a_conversation_answers_back_turn_by_turn(browser: tuple[Any, Watch, str
     page.locator("textarea.ss-text").fill(second)
     page.locator("textarea.ss-text").focus()
     page.keyboard.press("Control+Enter")
-    page.wait_for_function(
-        "(ex) => skischoolLive.store.all().filter(a => a.exercise === ex).length === 1",
-        arg=rubric.id,
-    )
+    wait_for_attempts(page, rubric.id, 1)
     expected = rubric.check([first, second])
     assert expected.passed
     assert expected.summary in page.locator(".ss-announce").inner_text()
@@ -117,20 +122,14 @@ def test_a_triage_queue_is_sorted_with_selects_and_marked_row_by_row(
         row.locator("select.ss-action").select_option(item.action)
         row.locator("select.ss-reason").select_option(item.reasons[0])
     page.locator("button.ss-check").click()
-    page.wait_for_function(
-        "(ex) => skischoolLive.store.all().filter(a => a.exercise === ex).length === 1",
-        arg=rubric.id,
-    )
+    wait_for_attempts(page, rubric.id, 1)
     assert page.locator("li.ss-item-met").count() == len(rubric.items)
     assert "Pass" in page.locator(".ss-announce").inner_text()
     critical = next(i for i in rubric.items if i.critical)
     wrong = "leave" if critical.action != "leave" else "reply"
     page.locator(f'li.ss-item[data-ss-item="{critical.id}"] select.ss-action').select_option(wrong)
     page.locator("button.ss-check").click()
-    page.wait_for_function(
-        "(ex) => skischoolLive.store.all().filter(a => a.exercise === ex).length === 2",
-        arg=rubric.id,
-    )
+    wait_for_attempts(page, rubric.id, 2)
     expected = rubric.check(
         {
             i.id: {"action": wrong if i is critical else i.action, "reason": i.reasons[0]}
