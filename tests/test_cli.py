@@ -57,12 +57,14 @@ def test_check_situation_pass_and_fail() -> None:
     bad = run("check", "--situation", "complaint", "--text", "Please DM us.")
     assert bad.returncode == 1
     assert '"Please DM us"' in bad.stdout or "“Please DM us”" in bad.stdout
+    # A general rubric says what its verdict is worth, every time.
+    assert "second opinion" in ok.stdout and "two times in three" in bad.stdout
 
 
 def test_check_json_output() -> None:
     proc = run("check", "--situation", "complaint", "--json", "--text", "Please DM us.")
     data = json.loads(proc.stdout)
-    assert data["passed"] is False
+    assert data["passed"] is False and "second opinion" in data["note"]
     for key in ("score", "criteria_met", "criteria_total", "findings"):
         assert key in data
     assert any(
@@ -75,6 +77,7 @@ def test_check_reply_from_stdin_and_file(tmp_path: Path) -> None:
     rubric.write_text(GOOD, encoding="utf-8")
     proc = run("check", str(rubric), "-", stdin="Sorry Dana, fixed today.")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "second opinion" not in proc.stdout  # an exercise's own rubric is the verdict
     reply = tmp_path / "reply.txt"
     reply.write_bytes("Please DM us \xff".encode("latin-1"))
     proc = run("check", str(rubric), str(reply))

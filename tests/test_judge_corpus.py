@@ -140,3 +140,18 @@ def test_a_malformed_calibration_is_refused_with_its_name() -> None:
         from_dict({"version": 9}, "c.json")
     with pytest.raises(ValueError, match=r"c\.json: malformed calibration"):
         from_dict({"version": 1, "weights": [], "unsure": [0.3, 0.7]}, "c.json")
+
+
+def test_the_second_opinion_note_matches_the_measured_agreement() -> None:
+    """The words every general-rubric check prints must stay true of the held-out figure."""
+    from bench_judge import judge, rubric_rows
+
+    from skischool.situations import AGREEMENT, SECOND_OPINION
+
+    held_out = [e for e in ENTRIES if e.split == "test" and e.verdict != "mixed"]
+    accuracy = figures(rubric_rows(judge(held_out))).accuracy
+    low, high = AGREEMENT
+    assert low <= accuracy <= high, (
+        f"held-out accuracy is {accuracy:.2f}; update SECOND_OPINION ({SECOND_OPINION!r}) "
+        "and AGREEMENT in skischool/situations.py to say what the judge is now worth"
+    )

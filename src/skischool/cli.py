@@ -293,7 +293,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.platform or args.name or args.handle:
         scenario = (scenario or Scenario()).overridden(args.platform, args.name, args.handle)
     result = rubric.check(reply, scenario)
-    _print_result(result, args.json)
+    if args.situation:
+        # A general rubric says what its verdict is worth, in the report itself.
+        from .situations import SECOND_OPINION
+
+        if args.json:
+            _print_json({**result.to_dict(), "note": SECOND_OPINION})
+        else:
+            _print_result(result, False)
+            _out("\n" + SECOND_OPINION)
+    else:
+        _print_result(result, args.json)
     return EXIT_OK if result.passed else EXIT_FAIL
 
 

@@ -17,6 +17,16 @@ from .source import display_name, load_json, load_source, read_text
 
 RUBRIC_DIR = Path(__file__).parent / "rubrics"
 
+# What the general rubrics are worth, said wherever one judges a reply on its own. The share is
+# measured by benchmarks/bench_judge.py on replies the rubrics were never tuned on, and
+# tests/test_judge_corpus.py fails when the measurement leaves the band these words claim.
+AGREEMENT = (0.55, 0.75)  # the measured accuracy must lie in this band for the words below
+SECOND_OPINION = (
+    "note: a general rubric is a second opinion, not a verdict. On real replies it was never "
+    "tuned on, it agrees with the public's verdict only about two times in three: people also "
+    "weigh timing, context and whether a joke lands."
+)
+
 
 def situation_path(name: str, suffix: str = ".yaml") -> Path:
     return RUBRIC_DIR / f"{name}{suffix}"
@@ -74,4 +84,11 @@ def compile_package_data(package_dir: Path) -> list[Path]:
     return written
 
 
-__all__ = ["SITUATIONS", "compile_package_data", "compile_yaml", "load_situation"]
+__all__ = [
+    "AGREEMENT",
+    "SECOND_OPINION",
+    "SITUATIONS",
+    "compile_package_data",
+    "compile_yaml",
+    "load_situation",
+]
