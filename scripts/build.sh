@@ -127,7 +127,8 @@ rm -f "$stamp"
 # warnings and errors with the log's path. SKISCHOOL_VERBOSE=1 shows everything as it happens.
 buildlog="$out/_build/logs/build$suffix.log"
 mkdir -p "$(dirname "$buildlog")"
-cmd=("$VENV/bin/jupyter-book" build "$ROOT" "${full[@]}" -W -n --keep-going "$@")
+# jupyter-book's own command, run by scripts/run_jupyter_book.py so Sphinx uses every core.
+cmd=("$PY" "$ROOT/scripts/run_jupyter_book.py" build "$ROOT" "${full[@]}" -W -n --keep-going "$@")
 printf '$ %s\n' "${cmd[*]}" >"$buildlog"
 t0=$SECONDS
 # The pages show each widget as a first-time learner sees it: never the builder's own attempts.

@@ -1,7 +1,7 @@
 """scripts/build.sh never serves stale outputs: a change to the engine, a rubric or the config
 clears the execution cache and rebuilds every page; an unchanged tree builds incrementally.
 
-A stand-in jupyter-book records the arguments it gets, and a stand-in scripts/build_live.py
+A stand-in scripts/run_jupyter_book.py records the arguments it gets, and a stand-in scripts/build_live.py
 records that the live exercises' files were built, so this runs the real script's logic in seconds
 without building the book. (build_live.py has its own up-to-date check: tests/test_build_live.py.)
 """
@@ -16,10 +16,13 @@ from pathlib import Path
 
 from .conftest import ROOT
 
-FAKE_JB = """#!/usr/bin/env bash
-echo "$*" >> "$(dirname "$0")/../../calls.log"
-mkdir -p "$(dirname "$0")/../../_build/.jupyter_cache" && touch "$(dirname "$0")/../../_build/.jupyter_cache/entry"
-exit "${FAKE_JB_EXIT:-0}"
+FAKE_JB = """import os, pathlib, sys
+repo = pathlib.Path(__file__).resolve().parent.parent
+with (repo / "calls.log").open("a") as f:
+    f.write(" ".join(sys.argv[1:]) + "\\n")
+(repo / "_build" / ".jupyter_cache").mkdir(parents=True, exist_ok=True)
+(repo / "_build" / ".jupyter_cache" / "entry").touch()
+sys.exit(int(os.environ.get("FAKE_JB_EXIT", "0")))
 """
 
 FAKE_LIVE = """import pathlib, sys
@@ -33,6 +36,7 @@ def make_tree(tmp: Path) -> Path:
     repo = tmp / "repo"
     shutil.copytree(ROOT / "scripts", repo / "scripts")
     (repo / "scripts" / "build_live.py").write_text(FAKE_LIVE)
+    (repo / "scripts" / "run_jupyter_book.py").write_text(FAKE_JB)
     for name in ("_config.yml", "_toc.yml", "package-lock.json"):
         shutil.copy(ROOT / name, repo / name)
     (repo / "src" / "skischool").mkdir(parents=True)
@@ -45,9 +49,6 @@ def make_tree(tmp: Path) -> Path:
     bindir = repo / ".venv" / "bin"
     bindir.mkdir(parents=True)
     (bindir / "python").symlink_to(sys.executable)
-    jb = bindir / "jupyter-book"
-    jb.write_text(FAKE_JB)
-    jb.chmod(0o755)
     return repo
 
 
