@@ -109,6 +109,43 @@ def test_an_argument_brings_the_hotter_post_and_markup_never_runs(
     assert axe_serious(page, "section.ss-live") == []
 
 
+def test_a_reload_mid_thread_picks_the_conversation_up_where_it_was(
+    browser: tuple[Any, Watch, str],
+) -> None:
+    page, _watch, url = browser
+    rubric = conversation()
+    page.goto(f"{url}{CONVERSATION_PAGE}.html")
+    all_ready(page)
+    page.locator("button.ss-reset").click()  # whatever an earlier test left: a new start
+    first, second = (t.model_reply for t in rubric.turns)
+    page.locator("textarea.ss-text").fill(first)
+    page.locator("button.ss-check").click()
+    expected_post = rubric.next_post([first])
+    assert expected_post is not None
+    page.locator(".ss-thread .ss-bubble", has_text=expected_post[:40]).wait_for()
+    draft = "Half of my second reply, typed before the reload"
+    page.locator("textarea.ss-text").fill(draft)
+    page.reload()
+    all_ready(page)
+    assert page.locator(".ss-thread .ss-bubble", has_text=expected_post[:40]).count() == 1
+    assert page.locator(".ss-thread").inner_text().count(first[:40]) == 1, "the reply sent, once"
+    assert "Reply 2 of 2" in page.locator(".ss-turn").inner_text()
+    assert page.locator("textarea.ss-text").input_value() == draft, "the draft is kept too"
+    assert "back where you left it" in page.locator(".ss-announce").inner_text()
+    assert attempts_of(page, rubric.id) == 0, "replaying the thread records nothing"
+    page.locator("textarea.ss-text").fill(second)
+    page.locator("button.ss-check").click()
+    wait_for_attempts(page, rubric.id, 1)
+    saved = page.evaluate(
+        "(ex) => skischoolLive.store.all().filter(a => a.exercise === ex).pop()", rubric.id
+    )
+    assert json.loads(saved["answer"]) == [first, second], "the whole thread was judged"
+    page.reload()
+    all_ready(page)
+    assert page.locator(".ss-thread").inner_html() == "", "a finished conversation is not resumed"
+    assert "Reply 1 of 2" in page.locator(".ss-turn").inner_text()
+
+
 def test_a_triage_queue_is_sorted_with_selects_and_marked_row_by_row(
     browser: tuple[Any, Watch, str],
 ) -> None:

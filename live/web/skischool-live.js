@@ -24,6 +24,8 @@
   var DRAFT = "skischool.draft."; // + rubric key      -> the text being written
   var EXPORT_FORMAT = "skischool-progress";
   var EXPORT_VERSION = 1;
+  var THREAD = "#thread"; // + after a draft's key -> a conversation's replies so far
+  var MAX_TURNS = 3; // a conversation has at most three turns (skischool.conversation)
   var KEEP_CHARS = 20000; // a saved attempt keeps at most this much of a reply (Check judges all)
   var PREVIEW_DELAY_MS = 250;
   var STEPS = { python: [1, "Starting Python in your browser…"], engine: [2, "Loading the course engine…"] };
@@ -241,6 +243,26 @@
         /* a draft that cannot be kept is still in the box */
       }
       return "";
+    },
+    // A conversation's replies sent so far, kept beside its draft (the same prefix, so shared
+    // mode, "Forget this visit" and the move into this browser treat them alike): a reload
+    // mid-thread picks the conversation up where it was instead of losing it.
+    thread: function (key, replies) {
+      var name = DRAFT + key + THREAD;
+      try {
+        var s = this.storage();
+        if (replies === undefined) {
+          var list = JSON.parse(s.getItem(name) || "[]");
+          if (!Array.isArray(list)) return [];
+          return list.filter(function (r) { return typeof r === "string"; }).slice(0, MAX_TURNS);
+        }
+        if (replies.length) {
+          s.setItem(name, JSON.stringify(replies.map(function (r) { return r.slice(0, KEEP_CHARS); })));
+        } else s.removeItem(name);
+      } catch (e) {
+        /* unreadable: start the conversation afresh; unwritable: it is still on the screen */
+      }
+      return [];
     },
     exportText: function () {
       var head = { format: EXPORT_FORMAT, version: EXPORT_VERSION };
@@ -508,13 +530,15 @@
       function (info) {
         self.opened = true;
         self.hasModel = info.has_model;
-        self.check.disabled = false;
-        self.reset.disabled = false;
-        self.setState("Python is ready. Write, then press " + self.check.textContent + (self.text ? " (or Ctrl+Enter)" : "") + ".", 3);
-        self.showAttempts();
-        if (self.text && self.text.value.trim()) self.runPreview();
-        self.section.setAttribute("data-ss-ready", "true");
-        state.openedMs = Math.round(performance.now());
+        return self.resumeThread().then(function () {
+          self.check.disabled = false;
+          self.reset.disabled = false;
+          self.setState("Python is ready. Write, then press " + self.check.textContent + (self.text ? " (or Ctrl+Enter)" : "") + ".", 3);
+          self.showAttempts();
+          if (self.text && self.text.value.trim()) self.runPreview();
+          self.section.setAttribute("data-ss-ready", "true");
+          state.openedMs = Math.round(performance.now());
+        });
       },
       function (error) {
         self.setState("This exercise could not be loaded: " + error.message, 0, true);
@@ -565,21 +589,57 @@
   };
 
   // A conversation's reply that is not the last: the thread grows and the box empties.
-  Exercise.prototype.nextTurn = function (verdict, sent) {
+  // Restoring a thread after a reload replays it: the box keeps the draft of the next reply.
+  Exercise.prototype.nextTurn = function (verdict, sent, restoring) {
     this.replies.push(sent);
+    store.thread(this.key, this.replies);
     this.thread.insertAdjacentHTML("beforeend", verdict.html); // the engine's HTML, escaped in Python
+    this.turnLine.textContent = "Reply " + verdict.turn + " of " + verdict.turns + ". They will answer back: what they say depends on your reply.";
+    if (restoring) return;
     this.text.value = "";
     this.keepDraft();
     this.updateCount();
     if (this.preview) this.preview.textContent = "";
-    this.turnLine.textContent = "Reply " + verdict.turn + " of " + verdict.turns + ". They will answer back: what they say depends on your reply.";
     this.announce.textContent = verdict.said;
     this.text.focus();
+  };
+
+  // After a reload: the replies already sent go back through the engine, one turn at a time,
+  // so the thread shows the same follow-ups as before. Nothing is recorded: no turn but the
+  // last makes an attempt. A thread that no longer fits the rubric (it changed) starts afresh.
+  Exercise.prototype.resumeThread = function () {
+    var self = this;
+    var saved = this.kind === "conversation" ? store.thread(this.key) : [];
+    if (!saved.length) return Promise.resolve();
+    var fresh = function () {
+      store.thread(self.key, []);
+      self.clearScreen();
+    };
+    return saved
+      .reduce(function (chain, sent, i) {
+        return chain.then(function (going) {
+          if (!going) return false;
+          var answer = JSON.stringify(saved.slice(0, i + 1));
+          return request({ op: "check", key: self.key, answer: answer }).then(function (verdict) {
+            if (!verdict.pending) return false;
+            self.nextTurn(verdict, sent, true);
+            return true;
+          });
+        });
+      }, Promise.resolve(true))
+      .then(
+        function (whole) {
+          if (!whole) return fresh();
+          self.announce.textContent = "Your conversation is back where you left it: reply " + (saved.length + 1) + " is next.";
+        },
+        fresh
+      );
   };
 
   // The last reply is in: the feedback shows the whole thread, so the box and the live thread go.
   Exercise.prototype.endConversation = function () {
     this.replies = [];
+    store.thread(this.key, []);
     this.thread.innerHTML = "";
     this.text.value = "";
     this.keepDraft();
@@ -696,6 +756,7 @@
   Exercise.prototype.clearScreen = function () {
     if (this.kind === "conversation") {
       this.replies = [];
+      store.thread(this.key, []);
       this.thread.innerHTML = "";
       this.text.closest(".ss-field").hidden = false;
       this.check.hidden = false;
