@@ -121,7 +121,7 @@ def test_passing_work_exits_0_with_feedback_and_junit(tmp_path: Path) -> None:
     by_key = cases(root)
     assert by_key["green-circle/checkpoint-q1"].get("classname") == "green-circle/checkpoint"
     assert by_key["green-circle/checkpoint-q1"].get("name") == (
-        "green-circle/checkpoint-q1: Checkpoint 1: who brings the page back to life?"
+        "green-circle/checkpoint-q1: Who brings the page back to life?"
     )
     assert "Good call." in (by_key["green-circle/checkpoint-q1"].findtext("system-out") or "")
     summary = md.read_text(encoding="utf-8")
