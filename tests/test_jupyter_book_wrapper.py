@@ -6,6 +6,7 @@ The book build itself (tests/test_book.py) runs through it; these check the two 
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from types import ModuleType
 from typing import Any
@@ -67,9 +68,7 @@ def test_multitoc_numbering_is_declared_parallel_safe(monkeypatch: pytest.Monkey
     assert app.connected == ["builder-inited"]  # its own setup still ran
 
 
-def test_the_build_runs_jupyter_books_own_command(tmp_path: Any) -> None:
-    import subprocess
-
+def test_the_build_runs_jupyter_books_own_command() -> None:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "scripts/run_jupyter_book.py"), "--help"],
         capture_output=True,

@@ -56,12 +56,15 @@ def test_exercise_notebooks_pass_nbval(tmp_path: Path) -> None:
         )
         for part in (ipynbs[i::NBVAL_PROCESSES] for i in range(NBVAL_PROCESSES))
     ]
-    for proc in runs:
-        try:
-            out, err = proc.communicate(timeout=600)
-        except subprocess.TimeoutExpired:
-            for p in runs:
-                p.kill()
-            raise
+    outputs = []
+    try:
+        for proc in runs:  # every half finishes (or is killed) before any verdict
+            outputs.append((proc, *proc.communicate(timeout=600)))
+    finally:
+        for proc in runs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    for proc, out, err in outputs:
         assert proc.returncode == 0, out[-4000:] + err[-2000:]
         assert " passed" in out and "failed" not in out, out[-2000:]
