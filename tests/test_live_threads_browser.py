@@ -54,11 +54,16 @@ def browser(site: Any) -> Iterator[tuple[Any, Watch, str]]:
         yield page, watch, url
 
 
-def test_a_conversation_answers_back_turn_by_turn(browser: tuple[Any, Watch, str]) -> None:
+def open_conversation(browser: tuple[Any, Watch, str]) -> tuple[Any, ConversationRubric]:
+    """The conversation page, loaded with Python ready, and the rubric it runs."""
     page, _watch, url = browser
-    rubric = conversation()
     page.goto(f"{url}{CONVERSATION_PAGE}.html")
     all_ready(page)
+    return page, conversation()
+
+
+def test_a_conversation_answers_back_turn_by_turn(browser: tuple[Any, Watch, str]) -> None:
+    page, rubric = open_conversation(browser)
     send = page.locator("button.ss-check")
     assert send.inner_text().strip() == "Send reply"
     first, second = (t.model_reply for t in rubric.turns)
@@ -94,10 +99,7 @@ def test_a_conversation_answers_back_turn_by_turn(browser: tuple[Any, Watch, str
 def test_an_argument_brings_the_hotter_post_and_markup_never_runs(
     browser: tuple[Any, Watch, str],
 ) -> None:
-    page, _watch, url = browser
-    rubric = conversation()
-    page.goto(f"{url}{CONVERSATION_PAGE}.html")
-    all_ready(page)
+    page, rubric = open_conversation(browser)
     argued = rubric.turns[0].next["argued"].post
     first = f"{XSS} It's not our fault, you should have read the flyer properly."
     assert rubric.next_post([first]) == argued, "the engine reads this reply as arguing"
@@ -112,10 +114,7 @@ def test_an_argument_brings_the_hotter_post_and_markup_never_runs(
 def test_a_reload_mid_thread_picks_the_conversation_up_where_it_was(
     browser: tuple[Any, Watch, str],
 ) -> None:
-    page, _watch, url = browser
-    rubric = conversation()
-    page.goto(f"{url}{CONVERSATION_PAGE}.html")
-    all_ready(page)
+    page, rubric = open_conversation(browser)
     page.locator("button.ss-reset").click()  # whatever an earlier test left: a new start
     first, second = (t.model_reply for t in rubric.turns)
     page.locator("textarea.ss-text").fill(first)
