@@ -141,3 +141,23 @@ class ModelOffer:
             f'pass):<div style="white-space:pre-wrap;margin-top:.3em">{esc(self.text)}'
             "</div></div>"
         )
+
+
+class OffersModel:
+    """The model offer's widgets under the names notebooks and tests use on every exercise
+    widget (``model_wait``, ``model_button``, ``model``); one definition instead of one copy
+    of the aliases per widget. The widget sets :attr:`reveal`."""
+
+    reveal: ModelOffer
+
+    @property
+    def model_wait(self) -> w.HTML:
+        return self.reveal.wait
+
+    @property
+    def model_button(self) -> w.Button:
+        return self.reveal.button
+
+    @property
+    def model(self) -> w.HTML:
+        return self.reveal.box

@@ -17,13 +17,13 @@ from ..links import LessonLinks, for_notebook
 from ..render import bubble, result_html, scenario_html
 from ..result import Result
 from ..reveal import is_checkpoint
-from .common import AttemptRecorder, ModelOffer, attempts_label
+from .common import AttemptRecorder, ModelOffer, OffersModel, attempts_label
 
 if TYPE_CHECKING:
     from ..progress import Store
 
 
-class ConversationExercise(w.VBox):
+class ConversationExercise(OffersModel, w.VBox):
     """A complete conversation exercise. Everything it shows from the learner is escaped."""
 
     def __init__(
@@ -68,11 +68,6 @@ class ConversationExercise(w.VBox):
         self.feedback = w.HTML("")
         self.reveal = ModelOffer(
             "conversation", rubric.model_reply, self.recorder, checkpoint=self.checkpoint
-        )
-        self.model_wait, self.model_button, self.model = (
-            self.reveal.wait,
-            self.reveal.button,
-            self.reveal.box,
         )
         self.send_button.on_click(lambda _b: self.send())
         self.restart_button.on_click(lambda _b: self.restart())

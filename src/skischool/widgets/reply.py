@@ -11,7 +11,7 @@ from ..model import PREVIEW_MAX_CHARS, ReplyRubric
 from ..render import result_html, scenario_html, tone_html
 from ..result import Result, esc
 from ..reveal import is_checkpoint
-from .common import AttemptRecorder, ModelOffer, attempts_label
+from .common import AttemptRecorder, ModelOffer, OffersModel, attempts_label
 from .debounce import Debouncer
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 LIVE_DELAY = 0.15  # seconds of quiet typing before live feedback refreshes
 
 
-class ReplyExercise(w.VBox):
+class ReplyExercise(OffersModel, w.VBox):
     """A complete reply exercise. Everything it shows from the learner is escaped."""
 
     def __init__(
@@ -67,11 +67,6 @@ class ReplyExercise(w.VBox):
         self.checkpoint = is_checkpoint(page)
         self.reveal = ModelOffer(
             "reply", rubric.model_reply, self.recorder, checkpoint=self.checkpoint
-        )
-        self.model_wait, self.model_button, self.model = (
-            self.reveal.wait,
-            self.reveal.button,
-            self.reveal.box,
         )
         self._live = Debouncer(LIVE_DELAY, self.update_live)
 

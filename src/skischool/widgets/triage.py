@@ -14,7 +14,7 @@ from ..links import LessonLinks, for_notebook
 from ..render import result_html, scenario_html
 from ..result import Result, esc
 from ..triage import ACTIONS, MAX_NOTE, Sorted, TriageRubric, sorting_json
-from .common import AttemptRecorder, ModelOffer, attempts_label
+from .common import AttemptRecorder, ModelOffer, OffersModel, attempts_label
 
 if TYPE_CHECKING:
     from ..progress import Store
@@ -70,7 +70,7 @@ class TriageRow(w.VBox):
         return Sorted(self.action.value or "", self.reason.value or "", note[:MAX_NOTE])
 
 
-class TriageExercise(w.VBox):
+class TriageExercise(OffersModel, w.VBox):
     """A complete triage exercise."""
 
     def __init__(
@@ -100,11 +100,6 @@ class TriageExercise(w.VBox):
         self.attempts = w.HTML(attempts_label(self.recorder.count))
         self.feedback = w.HTML("")
         self.reveal = ModelOffer("triage", rubric.model_reply, self.recorder)
-        self.model_wait, self.model_button, self.model = (
-            self.reveal.wait,
-            self.reveal.button,
-            self.reveal.box,
-        )
         self.check_button.on_click(lambda _b: self.check())
         super().__init__(
             [
