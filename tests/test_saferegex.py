@@ -215,7 +215,7 @@ def test_patterns_that_hang_cpython_are_accepted_and_finish_here() -> None:
 
 # --- the accepted grammar, generated ---------------------------------------------------------------
 
-ATOMS = ["a", "b", "ab", "[ab]", "[^a]", r"\w", r"\d", r"\s", ".", r"\.", "-"]
+ATOMS = ["a", "b", "ab", "[ab]", "[^a]", r"\w", r"\d", r"\s", ".", r"\.", "-", "k", "é"]
 ANCHORS = [r"\b", r"\B", "^", "$", "(?![0-9])", "(?<![a-z])", "(?=b)"]
 QUANTIFIERS = ["?", "*", "+", "{1,3}", "{2}", "{0,2}", "??", "*?", "+?"]
 
@@ -235,7 +235,8 @@ def _patterns() -> st.SearchStrategy[str]:
     return st.recursive(atom, extend, max_leaves=8)
 
 
-TEXTS = st.text(alphabet="ab b1.-\nA", max_size=30)
+# Non-ASCII letters, including the Kelvin sign that folds to "k", test the start-class skip.
+TEXTS = st.text(alphabet="ab b1.-\nAkÉ\u212a", max_size=30)
 
 
 @given(_patterns(), TEXTS)
@@ -269,3 +270,21 @@ def test_work_grows_linearly_on_adversarial_text(pattern: str, unit: str) -> Non
         bound = (EXACT_BUDGET + 2) * (n + 1) * (len(program.code) + 1)
         assert program.ops <= bound, (pattern, unit, n, program.ops, bound)
     assert work[1] <= 4 * work[0] + 8 * len(program.code) + 64, (pattern, unit, work)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "skips"),
+    [
+        (r"\bsorry\b", True),
+        (r"(we|I) (accidentally|wrongly)", True),
+        (r"\w+'s fault", False),  # starts with any word character: nothing to skip
+        (r".x", False),
+    ],
+)
+def test_scans_skip_characters_that_cannot_start_a_match(pattern: str, skips: bool) -> None:
+    program = compile_program([pattern])
+    assert (program._skip is not None) is skips
+    text = "Nothing here. " * 50 + "We wrongly said so; sorry! It is Kim's fault.x"
+    ours = [(s, e) for s, e, _ in program.finditer(text)]
+    assert ours == [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    assert ours, pattern

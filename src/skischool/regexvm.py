@@ -38,6 +38,8 @@ MAX_PROGRAM = 20_000  # NFA instructions; {0,1000} of a long group is refused, n
 MAX_DFA_STATES = 4_000  # cached transitions are dropped past this (then rebuilt as needed)
 # Pike VM threads allowed per character per instruction while spans are kept exactly as re's.
 EXACT_BUDGET = 4
+# A start-character class that lets more ASCII characters through than this skips too little.
+SKIP_MAX_ASCII = 40
 
 # Instructions: (op, arg, arg2). CHAR tests one character; SPLIT tries arg before arg2.
 CHAR, SPLIT, JMP, ASSERT, MATCH = range(5)
@@ -340,6 +342,45 @@ class Program:
         self._state_list: list[tuple[frozenset[int], tuple[bool, ...], bool]] = []
         self.ops = 0  # work done by the last finditer: characters read and threads stepped
         self.exact = True  # whether the last finditer's spans were all re's own
+        self._idle: set[int] = set()  # DFA states with no match under way
+        # The Pike VM's steps, cached the same way (see :meth:`span`).
+        self._pike_rows: list[
+            dict[str, tuple[int, tuple[int, ...], tuple[int, int] | None, int]]
+        ] = []
+        self._pike_states: dict[tuple[tuple[int, ...], tuple[bool, ...], bool], int] = {}
+        self._pike_list: list[tuple[tuple[int, ...], tuple[bool, ...], bool]] = []
+        self._pike_generation = 0
+        self._idle_after: dict[str, int] = {}  # the idle state after each character
+        self._skip = self._start_class()
+
+    def _start_class(self) -> re.Pattern[str] | None:
+        """A character class that every match's first character is in, or None if too broad.
+
+        While no match is under way, the characters outside it leave the DFA idle, so the scan
+        jumps over them at C speed with ``re``: one character class cannot backtrack. It is
+        exact for ASCII (each first-character test is asked about each ASCII character) and
+        lets every other character through, so case folding can never make it miss a start.
+        """
+        firsts: list[CharTest] = []
+        stack, seen = [0], set()
+        while stack:  # every CHAR reachable from the start, whatever the assertions decide
+            pc = stack.pop()
+            if pc in seen:
+                continue
+            seen.add(pc)
+            op, a, b2 = self.code[pc]
+            if op == CHAR:
+                firsts.append(a)  # type: ignore[arg-type]
+            elif op == SPLIT:
+                stack += [a, b2]  # type: ignore[list-item]
+            elif op == JMP:
+                stack.append(a)  # type: ignore[arg-type]
+            elif op == ASSERT:
+                stack.append(pc + 1)
+        ascii_in = [chr(c) for c in range(128) if any(t(chr(c)) for t in firsts)]
+        if len(ascii_in) > SKIP_MAX_ASCII:
+            return None  # e.g. a pattern that starts with \w or .: nothing to skip
+        return re.compile("[" + "".join(re.escape(c) for c in ascii_in) + "\x80-\U0010ffff]")
 
     def _signature(self, prev: str | None) -> tuple[bool, ...]:
         sig = self._sig_memo.get(prev)
@@ -396,10 +437,14 @@ class Program:
                 self._rows.clear()
                 self._states.clear()
                 self._state_list.clear()
+                self._idle.clear()
+                self._idle_after.clear()
                 self._generation += 1
             sid = self._states[key] = len(self._state_list)
             self._state_list.append(key)
             self._rows.append({})
+            if not pcs:
+                self._idle.add(sid)
         return sid
 
     def first_end(self, text: str, pos: int) -> int | None:
@@ -408,24 +453,45 @@ class Program:
         A state is the set of NFA positions pending before a character, plus what assertions
         need to know of the character before it (``\\b`` needs both neighbours). Transitions
         are cached in one small dictionary per state, so a long text costs one lookup per
-        character once the cache is warm. A cached -1 means "a match ends here".
+        character once the cache is warm. A cached -1 means "a match ends here". While no
+        match is under way, characters that cannot start one are skipped (see
+        :meth:`_start_class`); the state after a skip depends only on the character before.
         """
         n = len(text)
+        skip = self._skip
+        if skip is not None:
+            found = skip.search(text, pos)
+            if found is None:
+                return None  # every match reads at least one character, and none can start
+            pos = found.start()
         prev = text[pos - 1] if pos > 0 else None
         sid = self._state(frozenset(), prev, pos == 0)
         rows = self._rows
+        idle = self._idle
+        idle_after = self._idle_after
         row = rows[sid]
         i = pos
-        for ch in text[pos:]:
+        while i < n:
+            ch = text[i]
             nsid = row.get(ch)
             if nsid is None:
                 nsid = self._step(sid, text, i)
-                rows = self._rows
             if nsid < 0:
                 return i
+            i += 1
+            if skip is not None and nsid in idle:
+                found = skip.search(text, i)
+                if found is None:
+                    return None
+                if found.start() > i:
+                    i = found.start()
+                    nsid = idle_after.get(text[i - 1], -1)
+                    if nsid < 0:
+                        nsid = idle_after[text[i - 1]] = self._state(
+                            frozenset(), text[i - 1], False
+                        )
             sid = nsid
             row = rows[sid]
-            i += 1
         pcs, _prev, _start = self._state_list[sid]
         _chars, match = self._closure(pcs | {0}, text, n)
         return n if match is not None else None
@@ -449,6 +515,54 @@ class Program:
 
     # --- the Pike VM: the exact span, as Python's re would report it --------------------------
 
+    def _pike_step(
+        self, pcs: tuple[int, ...], fresh: bool, text: str, i: int
+    ) -> tuple[list[tuple[int, int]], tuple[int, ...], tuple[int, ...], tuple[int, int] | None]:
+        """One Pike VM step at position i, with threads named by their place, not their start.
+
+        ``pcs`` are the threads' next instructions in priority order; with ``fresh``, a thread
+        also starts at i, last. Returns the instructions reached at i as (pc, source), the next
+        threads' instructions and sources, and the (source, MATCH) that matched at i, if any. A
+        source is an index into ``pcs``, or -1 for the thread that started at i. Starts are left
+        out so that the step depends only on the threads and the text around i, and can be cached.
+        """
+        code = self.code
+        seen: set[int] = set()
+        current: list[tuple[int, int]] = []
+        for k, pc in enumerate(pcs):
+            current.extend((reached, k) for reached in self._reach([pc], seen, text, i))
+        if fresh:
+            current.extend((reached, -1) for reached in self._reach([0], seen, text, i))
+        ch = text[i] if i < len(text) else ""
+        nxt: list[int] = []
+        sources: list[int] = []
+        nseen: set[int] = set()
+        match: tuple[int, int] | None = None
+        for pc, k in current:
+            op, a, _b = code[pc]
+            if op == MATCH:
+                match = (k, pc)
+                break  # lower-priority threads can no longer win
+            if ch and a(ch) and pc + 1 not in nseen:  # type: ignore[operator]
+                nseen.add(pc + 1)
+                nxt.append(pc + 1)
+                sources.append(k)
+        return current, tuple(nxt), tuple(sources), match
+
+    def _pike_state(self, pcs: tuple[int, ...], prev: str | None, fresh: bool) -> int:
+        key = (pcs, self._signature(prev), fresh)
+        sid = self._pike_states.get(key)
+        if sid is None:
+            if len(self._pike_list) >= MAX_DFA_STATES:  # start afresh: memory stays bounded
+                self._pike_rows.clear()
+                self._pike_states.clear()
+                self._pike_list.clear()
+                self._pike_generation += 1
+            sid = self._pike_states[key] = len(self._pike_list)
+            self._pike_list.append(key)
+            self._pike_rows.append({})
+        return sid
+
     def span(
         self,
         text: str,
@@ -462,38 +576,54 @@ class Program:
         With ``end``, the match that ends exactly there and starts first (the lazy DFA found
         that one exists). Threads stepped are added to ``work[0]``; past ``budget`` the search
         stops early and returns None so that the caller can fall back to ``end``.
+
+        Steps are cached like the lazy DFA's transitions: which threads survive a character,
+        and which matches, depends on the threads' instructions and the text around the
+        position, not on where each thread started. So a long read-ahead costs one lookup and
+        one list of starts per character, not a walk of the NFA.
         """
         work = [0] if work is None else work
         n = len(text) if end is None else end
         code = self.code
-        threads: list[tuple[int, int]] = []
+        rows = self._pike_rows
+        starts: list[int] = []
         found: tuple[int, int, int] | None = None
+        sid = self._pike_state((), text[pos - 1] if pos > 0 else None, True)
         i = pos
         while True:
-            seen: set[int] = set()
-            current: list[tuple[int, int]] = []
-            for pc, start in threads:
-                current.extend((reached, start) for reached in self._reach([pc], seen, text, i))
-            if found is None:
-                current.extend((reached, i) for reached in self._reach([0], seen, text, i))
-            work[0] += len(current) + 1
+            ch = text[i] if i < n else ""
+            step = rows[sid].get(ch) if 0 < i < n and ch != "\n" else None
+            if step is None:
+                # Assertions at i look at text[i-1] (in the state) and text[i], except at the
+                # ends of the text and before a newline ("$" looks further): not cached there.
+                pcs, _sig, fresh = self._pike_list[sid]
+                generation = self._pike_generation
+                current, nxt, sources, match = self._pike_step(pcs, fresh, text, i)
+                if end is not None and i == end:
+                    work[0] += len(current) + 1
+                    if work[0] > budget:
+                        return None
+                    return next(
+                        (
+                            (starts[k] if k >= 0 else i, i, pc)
+                            for pc, k in current
+                            if code[pc][0] == MATCH
+                        ),
+                        None,
+                    )
+                next_sid = self._pike_state(nxt, ch or None, fresh and match is None)
+                step = (next_sid, sources, match, len(current) + 1)
+                if 0 < i < n and ch != "\n" and generation == self._pike_generation:
+                    rows[sid][ch] = step
+            sid, sources, match, stepped = step
+            work[0] += stepped
             if work[0] > budget:
                 return None
-            if end is not None and i == end:
-                return next(((s, i, pc) for pc, s in current if code[pc][0] == MATCH), None)
-            nxt: list[tuple[int, int]] = []
-            nseen: set[int] = set()
-            ch = text[i] if i < n else ""
-            for pc, start in current:
-                op, a, _b = code[pc]
-                if op == MATCH:
-                    found = (start, i, pc)
-                    break  # lower-priority threads can no longer win
-                if i < n and a(ch) and pc + 1 not in nseen:  # type: ignore[operator]
-                    nseen.add(pc + 1)
-                    nxt.append((pc + 1, start))
-            threads = nxt
-            if i >= n or (found is not None and not threads):
+            if match is not None:
+                k, pc = match
+                found = (starts[k] if k >= 0 else i, i, pc)
+            starts = [starts[k] if k >= 0 else i for k in sources]
+            if i >= n or (found is not None and not starts):
                 return found
             i += 1
 
