@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 # A sentence longer than this is cut into windows: context never looks further than this.
 MAX_SENTENCE = 600
@@ -196,9 +197,9 @@ FUNCTION_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Word:
-    """One word, with its offsets in the text and its lower-case form."""
+class Word(NamedTuple):
+    """One word, with its offsets in the text and its lower-case form (a tuple: replies have
+    dozens of words and every check makes them)."""
 
     start: int
     end: int

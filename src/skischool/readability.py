@@ -28,13 +28,16 @@ __all__ = [
 
 # Invisible characters that can sit inside a word (pasted text, obfuscation): dropped, so
 # "he\u200bllo" still reads as one word.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\ufeff"))
+_INVISIBLE_CHARS = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\ufeff"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 def _clean(text: str) -> str:
     """Drop invisible characters and compose accents, so words are found the same way every time."""
-    text = text.translate(_INVISIBLE)
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    if text.isascii():  # no invisible characters, nothing to compose: the common case
+        return text
+    return unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))
 
 
 # --- words -------------------------------------------------------------------------------------
