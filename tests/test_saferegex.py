@@ -269,7 +269,10 @@ def test_work_grows_linearly_on_adversarial_text(pattern: str, unit: str) -> Non
         work.append(program.ops)
         bound = (EXACT_BUDGET + 2) * (n + 1) * (len(program.code) + 1)
         assert program.ops <= bound, (pattern, unit, n, program.ops, bound)
-    assert work[1] <= 4 * work[0] + 8 * len(program.code) + 64, (pattern, unit, work)
+    # 4x the text, about 4x the work: a quadratic scan would do 16x. The slack covers where
+    # the last match falls and the fallback budget's rounding ("babababa" on "abab…": 4.06x,
+    # "(?:ab)*b": 4.03x).
+    assert work[1] <= 4.2 * work[0] + 16 * (len(program.code) + 8), (pattern, unit, work)
 
 
 @pytest.mark.parametrize(

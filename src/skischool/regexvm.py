@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .regexneed import NeededSearch, needed
+
 try:  # Python 3.11+ (and Pyodide)
     import re._constants as _c  # type: ignore[import-not-found]
     import re._parser as _parser  # type: ignore[import-not-found]
@@ -327,8 +329,11 @@ class Program:
         max_len: float,
         pattern: str,
         matches: dict[int, int],
+        needed: frozenset[str] | None = None,
     ) -> None:
         self.code = code
+        self.needed = needed  # one of these is in every match (regexneed.py), if known
+        self._needed = NeededSearch(needed) if needed is not None else None
         self.max_len = max_len  # the longest match possible (inf with an unbounded repeat)
         self.pattern = pattern
         self.matches = matches  # MATCH instruction -> index of the pattern it ends
@@ -642,6 +647,9 @@ class Program:
         """
         if endpos is not None and endpos < len(text):
             text = text[:endpos]
+        if self._needed is not None and not self._needed.found_in(text):
+            self.ops, self.exact = 0, True
+            return
         n = len(text)
         # Counted per call, not on the shared program, so interleaved scans stay independent;
         # the figures of the latest call are copied to :attr:`ops` and :attr:`exact`.
@@ -676,6 +684,7 @@ def compile_program(patterns: list[str], flags: int = re.IGNORECASE) -> Program:
     b = _Builder()
     longest = 0.0
     matches: dict[int, int] = {}
+    needs: list[frozenset[str] | None] = []
     for k, pattern in enumerate(patterns):
         try:
             tree = _parser.parse(pattern, flags)
@@ -683,6 +692,7 @@ def compile_program(patterns: list[str], flags: int = re.IGNORECASE) -> Program:
             raise Unsupported(f"invalid regular expression: {err}") from None
         except RecursionError:
             raise Unsupported("pattern is nested too deeply") from None
+        needs.append(needed(list(tree)))
         split = b.emit(SPLIT) if k < len(patterns) - 1 else None
         start = len(b.code)
         try:
@@ -698,4 +708,6 @@ def compile_program(patterns: list[str], flags: int = re.IGNORECASE) -> Program:
         matches[b.emit(MATCH, k)] = k
         if split is not None:
             b.patch(split, start, len(b.code))
-    return Program(b.code, longest, "|".join(patterns), matches)
+    # The program can match only where one of its patterns can: the union of their needs.
+    union = None if None in needs else frozenset().union(*needs)  # type: ignore[arg-type]
+    return Program(b.code, longest, "|".join(patterns), matches, union)
