@@ -71,6 +71,11 @@ def main() -> None:
         "on us. I've sent a replacement by express; it will reach you by Friday. Thanks, Dana! – Maya"
     )[:280]
     reply = reply.ljust(280, ".")
+    # The first check pays for the regex shortcuts (regexneed.py, the start classes), worked
+    # out on first use; the learner's first Check or keystroke waits for it.
+    t0 = time.perf_counter()
+    largest.check(reply)
+    first = time.perf_counter() - t0
     for _ in range(50):
         largest.check(reply)
     t = timed(lambda: largest.check(reply), 2000)
@@ -78,7 +83,8 @@ def main() -> None:
         f"rubrics: {len(rubric_files)} files; largest reply rubric: {largest.id} ({len(largest.criteria)} criteria)"
     )
     print(
-        f"check 280 chars vs largest rubric: median {statistics.median(t) * 1e3:.3f} ms, p99 {pct(t, 0.99) * 1e3:.3f} ms"
+        f"check 280 chars vs largest rubric: median {statistics.median(t) * 1e3:.3f} ms, p99 {pct(t, 0.99) * 1e3:.3f} ms; "
+        f"first check after loading {first * 1e3:.0f} ms"
     )
 
     base = (reply + " ") * 4000

@@ -146,3 +146,56 @@ def test_long_needed_strings_are_looked_for_by_their_start() -> None:
     assert program.needed == {"a" * 500, phrase}
     assert [(s, e) for s, e, _ in program.finditer(f"Sadly {phrase.upper()}.")] == [(6, 59)]
     assert list(program.finditer("we are unable to share that")) == []
+
+
+def _shipped_reply_rubrics() -> list[object]:
+    from pathlib import Path
+
+    from skischool.examples import find_rubrics
+    from skischool.loader import load_rubric
+    from skischool.model import ReplyRubric
+
+    root = Path(__file__).resolve().parent.parent
+    found = find_rubrics([root / "src" / "skischool" / "rubrics", root / "exercises"])
+    return [r for r in map(load_rubric, found) if isinstance(r, ReplyRubric)]
+
+
+def test_shortcuts_change_no_verdict_on_any_shipped_example() -> None:
+    """Every shipped rubric's own examples and model reply, judged with the prefilter and the
+    start-character skip and then without them: the same criteria met, with the same evidence."""
+    import gc
+
+    from skischool.regexvm import Program
+
+    rubrics = _shipped_reply_rubrics()
+
+    def verdicts() -> list[object]:
+        out = []
+        for rubric in rubrics:
+            texts = [e.text for e in rubric.examples] + [rubric.model_reply]  # type: ignore[attr-defined]
+            for text in texts:
+                result = rubric.check(text)  # type: ignore[attr-defined]
+                out.append([(c.id, c.met, c.evidence, c.findings) for c in result.criteria])
+        return out
+
+    fast = verdicts()
+    programs = [p for p in gc.get_objects() if isinstance(p, Program)]
+    for p in programs:
+        p._prepare()  # as on first use, so that nothing turns the shortcuts back on
+    assert sum(p._needed is not None for p in programs) > 20  # the prefilter is in use
+    assert sum(p._skip is not None for p in programs) > 20  # and so is the skip
+    for p in programs:  # every program the rubrics (and their concepts) hold
+        p._needed = p._skip = None
+    slow = verdicts()
+    assert len(fast) > 500
+    assert fast == slow
+
+
+def test_shortcuts_are_worked_out_on_first_use_not_at_compile_time() -> None:
+    """Every author's pattern is compiled once just to be checked; those programs never pay."""
+    program = compile_program([r"\bsorry if\b"])
+    assert not program._prepared
+    list(program.finditer("so sorry if"))
+    assert program._prepared
+    assert program._skip is not None
+    assert program.needed == {"sorry if"}

@@ -286,6 +286,7 @@ def test_work_grows_linearly_on_adversarial_text(pattern: str, unit: str) -> Non
 )
 def test_scans_skip_characters_that_cannot_start_a_match(pattern: str, skips: bool) -> None:
     program = compile_program([pattern])
+    program._prepare()  # as on first use
     assert (program._skip is not None) is skips
     text = "Nothing here. " * 50 + "We wrongly said so; sorry! It is Kim's fault.x"
     ours = [(s, e) for s, e, _ in program.finditer(text)]

@@ -30,6 +30,7 @@ MAX_EXACT = 64  # strings an exact set may hold before it is forgotten
 MAX_CLASS = 8  # characters a class may hold to be spelled out
 MIN_NEEDED = 3  # shorter needed strings are in nearly every text: not worth testing
 MAX_LOOKED_FOR = 24  # characters of each needed string the search looks for
+FEW = 8  # up to this many needed strings are looked for one by one, not compiled
 
 Strings = frozenset[str]
 _EMPTY: Strings = frozenset({""})
@@ -144,10 +145,18 @@ class NeededSearch:
         self.strings = strings
         # A text that holds a string holds its start: the first MAX_LOOKED_FOR characters are
         # enough to tell, and keep the trie shallow.
-        self._re = re.compile(_trie(sorted({s[:MAX_LOOKED_FOR] for s in strings})))
+        starts = sorted({s[:MAX_LOOKED_FOR] for s in strings})
+        # A few strings are quicker tested one by one than compiled (compiling costs
+        # milliseconds, paid on the reply's first check).
+        self._few = tuple(starts) if len(starts) <= FEW else None
+        self._re = None if self._few is not None else re.compile(_trie(starts))
 
     def found_in(self, text: str) -> bool:
-        return self._re.search(_lowered(text)) is not None
+        low = _lowered(text)
+        if self._few is not None:
+            return any(s in low for s in self._few)
+        assert self._re is not None
+        return self._re.search(low) is not None
 
 
 def _trie(strings: list[str]) -> str:

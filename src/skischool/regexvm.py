@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .regexneed import NeededSearch, needed
 
@@ -81,10 +82,12 @@ class CharTest:
         return hit
 
 
-def _variants(ch: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _variants(ch: str) -> frozenset[str]:
     """The character in other cases, as ``re`` compares them: one character each ('ß' has no
-    one-character upper case, so it is only itself)."""
-    return {v for v in (ch, ch.lower(), ch.upper(), ch.casefold()) if len(v) == 1}
+    one-character upper case, so it is only itself). Cached: every case-insensitive test of
+    every pattern asks about the same few characters."""
+    return frozenset(v for v in (ch, ch.lower(), ch.upper(), ch.casefold()) if len(v) == 1)
 
 
 def _set_test(items: list[tuple[object, object]], icase: bool) -> Callable[[str], bool]:
@@ -133,6 +136,26 @@ def _char_test(op: object, av: object, icase: bool, dotall: bool) -> Callable[[s
     return None
 
 
+_SHARED_TESTS: dict[tuple[object, ...], CharTest] = {}
+
+
+def _shared_test(op: object, av: object, icase: bool, dotall: bool) -> CharTest | None:
+    """One CharTest per distinct character item, shared by every pattern: "s" in a hundred
+    patterns is asked about each character once, and a start class costs a lookup."""
+    try:
+        key = (op, tuple(av) if isinstance(av, list) else av, icase, dotall)
+        hash(key)
+    except TypeError:  # pragma: no cover - parser items are hashable
+        key = None
+    if key is not None and key in _SHARED_TESTS:
+        return _SHARED_TESTS[key]
+    test = _char_test(op, av, icase, dotall)
+    shared = None if test is None else CharTest(test)
+    if key is not None and len(_SHARED_TESTS) < 4096:
+        _SHARED_TESTS[key] = shared  # type: ignore[assignment]
+    return shared
+
+
 @dataclass
 class _Builder:
     code: list[tuple[int, object, object]] = field(default_factory=list)
@@ -175,9 +198,9 @@ def _compile_seq(b: _Builder, seq: list[tuple[object, object]], flags: int) -> t
 def _compile_item(b: _Builder, op: object, av: object, flags: int) -> tuple[float, float]:
     icase = bool(flags & re.IGNORECASE)
     dotall = bool(flags & re.DOTALL)
-    test = _char_test(op, av, icase, dotall)
+    test = _shared_test(op, av, icase, dotall)
     if test is not None:
-        b.emit(CHAR, CharTest(test))
+        b.emit(CHAR, test)
         return 1.0, 1.0
     if op is _c.AT:
         kind = _AT_KINDS.get(str(av))
@@ -329,11 +352,16 @@ class Program:
         max_len: float,
         pattern: str,
         matches: dict[int, int],
-        needed: frozenset[str] | None = None,
+        trees: list[list[tuple[object, object]]] | None = None,
     ) -> None:
         self.code = code
-        self.needed = needed  # one of these is in every match (regexneed.py), if known
-        self._needed = NeededSearch(needed) if needed is not None else None
+        # The shortcuts past text that cannot match (see _prepare) are worked out on first use:
+        # every pattern is also compiled on its own to be checked, and most of those programs
+        # never read a reply.
+        self._trees = trees or []
+        self._prepared = False
+        self._needed: NeededSearch | None = None
+        self._skip: re.Pattern[str] | None = None
         self.max_len = max_len  # the longest match possible (inf with an unbounded repeat)
         self.pattern = pattern
         self.matches = matches  # MATCH instruction -> index of the pattern it ends
@@ -356,7 +384,23 @@ class Program:
         self._pike_list: list[tuple[tuple[int, ...], tuple[bool, ...], bool]] = []
         self._pike_generation = 0
         self._idle_after: dict[str, int] = {}  # the idle state after each character
+
+    def _prepare(self) -> None:
+        """Work out the two shortcuts: the strings every match needs, and the start class."""
+        needs = [needed(tree) for tree in self._trees]
+        # The program can match only where one of its patterns can: the union of their needs.
+        if needs and None not in needs:
+            self._needed = NeededSearch(frozenset().union(*needs))  # type: ignore[arg-type]
         self._skip = self._start_class()
+        self._trees = []
+        self._prepared = True
+
+    @property
+    def needed(self) -> frozenset[str] | None:
+        """Strings one of which is in every match (regexneed.py), if known."""
+        if not self._prepared:
+            self._prepare()
+        return None if self._needed is None else self._needed.strings
 
     def _start_class(self) -> re.Pattern[str] | None:
         """A character class that every match's first character is in, or None if too broad.
@@ -366,7 +410,7 @@ class Program:
         exact for ASCII (each first-character test is asked about each ASCII character) and
         lets every other character through, so case folding can never make it miss a start.
         """
-        firsts: list[CharTest] = []
+        firsts: dict[int, CharTest] = {}  # shared tests, once each
         stack, seen = [0], set()
         while stack:  # every CHAR reachable from the start, whatever the assertions decide
             pc = stack.pop()
@@ -375,17 +419,19 @@ class Program:
             seen.add(pc)
             op, a, b2 = self.code[pc]
             if op == CHAR:
-                firsts.append(a)  # type: ignore[arg-type]
+                firsts[id(a)] = a  # type: ignore[assignment]
             elif op == SPLIT:
                 stack += [a, b2]  # type: ignore[list-item]
             elif op == JMP:
                 stack.append(a)  # type: ignore[arg-type]
             elif op == ASSERT:
                 stack.append(pc + 1)
-        ascii_in = [chr(c) for c in range(128) if any(t(chr(c)) for t in firsts)]
-        if len(ascii_in) > SKIP_MAX_ASCII:
+        tests = list(firsts.values())
+        ascii_out = [chr(c) for c in range(128) if not any(t(chr(c)) for t in tests)]
+        if 128 - len(ascii_out) > SKIP_MAX_ASCII:
             return None  # e.g. a pattern that starts with \w or .: nothing to skip
-        return re.compile("[" + "".join(re.escape(c) for c in ascii_in) + "\x80-\U0010ffff]")
+        # Written as what is left out: a class spanning all of Unicode is slow to compile.
+        return re.compile("[^" + "".join(re.escape(c) for c in ascii_out) + "]")
 
     def _signature(self, prev: str | None) -> tuple[bool, ...]:
         sig = self._sig_memo.get(prev)
@@ -647,6 +693,8 @@ class Program:
         """
         if endpos is not None and endpos < len(text):
             text = text[:endpos]
+        if not self._prepared:
+            self._prepare()
         if self._needed is not None and not self._needed.found_in(text):
             self.ops, self.exact = 0, True
             return
@@ -684,7 +732,7 @@ def compile_program(patterns: list[str], flags: int = re.IGNORECASE) -> Program:
     b = _Builder()
     longest = 0.0
     matches: dict[int, int] = {}
-    needs: list[frozenset[str] | None] = []
+    trees: list[list[tuple[object, object]]] = []
     for k, pattern in enumerate(patterns):
         try:
             tree = _parser.parse(pattern, flags)
@@ -692,7 +740,7 @@ def compile_program(patterns: list[str], flags: int = re.IGNORECASE) -> Program:
             raise Unsupported(f"invalid regular expression: {err}") from None
         except RecursionError:
             raise Unsupported("pattern is nested too deeply") from None
-        needs.append(needed(list(tree)))
+        trees.append(list(tree))
         split = b.emit(SPLIT) if k < len(patterns) - 1 else None
         start = len(b.code)
         try:
@@ -708,6 +756,4 @@ def compile_program(patterns: list[str], flags: int = re.IGNORECASE) -> Program:
         matches[b.emit(MATCH, k)] = k
         if split is not None:
             b.patch(split, start, len(b.code))
-    # The program can match only where one of its patterns can: the union of their needs.
-    union = None if None in needs else frozenset().union(*needs)  # type: ignore[arg-type]
-    return Program(b.code, longest, "|".join(patterns), matches, union)
+    return Program(b.code, longest, "|".join(patterns), matches, trees)
