@@ -137,22 +137,32 @@ def _char_test(op: object, av: object, icase: bool, dotall: bool) -> Callable[[s
 
 
 _SHARED_TESTS: dict[tuple[object, ...], CharTest] = {}
+_CHAR_ITEMS = (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN)
 
 
 def _shared_test(op: object, av: object, icase: bool, dotall: bool) -> CharTest | None:
     """One CharTest per distinct character item, shared by every pattern: "s" in a hundred
     patterns is asked about each character once, and a start class costs a lookup."""
+    if op not in _CHAR_ITEMS:
+        return None  # groups, repeats, anchors: not one character
     try:
-        key = (op, tuple(av) if isinstance(av, list) else av, icase, dotall)
+        key: tuple[object, ...] | None = (
+            op,
+            tuple(av) if isinstance(av, list) else av,
+            icase,
+            dotall,
+        )
         hash(key)
-    except TypeError:  # pragma: no cover - parser items are hashable
+    except TypeError:  # pragma: no cover - character items are ints and tuples
         key = None
-    if key is not None and key in _SHARED_TESTS:
-        return _SHARED_TESTS[key]
-    test = _char_test(op, av, icase, dotall)
-    shared = None if test is None else CharTest(test)
-    if key is not None and len(_SHARED_TESTS) < 4096:
-        _SHARED_TESTS[key] = shared  # type: ignore[assignment]
+    shared = _SHARED_TESTS.get(key) if key is not None else None
+    if shared is None:
+        test = _char_test(op, av, icase, dotall)
+        if test is None:  # pragma: no cover - every character item has a test
+            return None
+        shared = CharTest(test)
+        if key is not None and len(_SHARED_TESTS) < 4096:
+            _SHARED_TESTS[key] = shared
     return shared
 
 
