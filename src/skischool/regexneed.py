@@ -160,6 +160,8 @@ class NeededSearch:
 
 
 def _trie(strings: list[str]) -> str:
+    """One pattern for the strings, factored by prefix. Not textmatch.trie_pattern: that one
+    matches whole words (and any run of spaces), where a needed string may sit inside a word."""
     root: dict[str, dict] = {}
     for s in strings:
         node = root
