@@ -4,8 +4,11 @@
 
 jupyter-book 1.x always asks Sphinx for one job, so a clean build executes its notebooks one at
 a time and leaves a second core idle. Here Sphinx gets one job per core (SKISCHOOL_BUILD_JOBS
-overrides it; 1 is exactly plain jupyter-book). On the 2-core machine a clean learner build went
-from 176 s to 115 s, with the same pages.
+overrides it; 1 is plain jupyter-book). On the 2-core machine a clean learner build went from
+176 s to 115 s, with the same pages.
+
+Kernels start on Unix sockets rather than TCP ports (ipc_kernels.py beside this file says why):
+two Sphinx processes starting kernels at once could be handed the same port, and one kernel died.
 
 One extension jupyter-book bundles, sphinx_multitoc_numbering, never declared whether it is
 safe for a parallel read, so Sphinx would fall back to a serial read with a warning, which is an
@@ -52,6 +55,9 @@ def declare_multitoc_numbering_parallel_safe() -> None:
 
 def main() -> int:
     import jupyter_book.sphinx as jb_sphinx
+    from ipc_kernels import use_ipc_kernels  # scripts/ is sys.path[0] when run as a script
+
+    use_ipc_kernels()
 
     n = jobs()
     if n > 1:

@@ -6,6 +6,7 @@ rubrics), then nbval executes each in a real kernel.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -46,10 +47,26 @@ def test_exercise_notebooks_pass_nbval(tmp_path: Path) -> None:
     )
     ipynbs = [str(md.with_suffix(".ipynb")) for md in sources]
     assert all(Path(nb).is_file() for nb in ipynbs)
+    # -p ipc_kernels: the two processes start kernels at once, so they must not share TCP ports.
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), os.environ.get("PYTHONPATH", "")]),
+    }
+    pytest_cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "ipc_kernels",
+    ]
     runs = [
         subprocess.Popen(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", *part],
+            [*pytest_cmd, "--nbval-lax", *part],
             cwd=tmp_path,
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
