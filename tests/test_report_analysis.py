@@ -79,31 +79,83 @@ def test_progress_grid_says_done_trying_or_not_started(four: Roster) -> None:
     assert (cells["A"][0].passed, cells["A"][0].total) == (3, 3)
 
 
-def test_discrimination_compares_the_top_and_bottom_groups(four: Roster) -> None:
-    items, group = an.item_analysis(four)
-    assert group == 1  # 27 % of 4, rounded, at least one
-    # top = A (400), bottom = D (110)
-    assert [item.d for item in items] == [1.0, 1.0, 1.0, 1.0, 0.0, -1.0]
-    assert [item.rate for item in items] == [0.75, 0.5, 0.25, 0.25, 0.0, 0.5]
-    assert items[4].reading.startswith("Nobody has passed")
-    assert items[5].flagged and items[5].reading.startswith("Negative")
-    assert not items[0].flagged
-    # the point-biserial correlates passing with the total of the *other* exercises
-    rest = [400 - 0, 250 - 0, 230 - 90, 110 - 80]
-    assert items[5].r == pytest.approx(statistics.correlation([0, 0, 1, 1], rest))
-    assert items[0].r == pytest.approx(statistics.correlation([1, 1, 1, 0], [300, 150, 130, 80]))
+def test_item_analysis_looks_only_at_learners_who_tried_the_exercise(four: Roster) -> None:
+    items = an.item_analysis(four)
+    assert [(x.tried, x.ranked, x.group) for x in items] == [
+        (4, 4, 1),
+        (3, 3, 1),
+        (2, 2, 0),
+        (1, 1, 0),
+        (0, 0, 0),
+        (2, 2, 1),
+    ]
+    assert [x.rate for x in items] == [0.75, 2 / 3, 0.5, 1.0, None, 1.0]  # as exercise_rates
+    # spot1: averages on the other exercises tried are A 100, B 75, C 65, D 80, so the top
+    # group is A and the bottom C, who both passed; D failed with 80, the passers' mean.
+    assert (items[0].top, items[0].bottom, items[0].d) == (1.0, 1.0, 0.0)
+    assert items[0].r == pytest.approx(0.0, abs=1e-12)
+    assert items[0].reading.startswith("Low")
+    # cp-q1: A 100 and B 75 passed, C 95 failed: r is negative, and D cannot show it (0).
+    expected_r = statistics.correlation([1.0, 1.0, 0.0], [100.0, 75.0, 95.0])
+    assert items[1].d == 0.0 and items[1].r == pytest.approx(expected_r)
+    assert items[1].flagged and items[1].reading.startswith("Negative")
+    # cp-reply: A and B both average 100 elsewhere, so there is no order to compare.
+    assert items[2].d is None and items[2].reading.startswith("Everyone who tried it has the same")
+    assert items[3].d is None and items[3].reading.startswith("Everyone who tried it passed")
+    assert items[4].reading == "Nobody has tried it yet" and not items[4].flagged
+    # cp-reply-2: C and D both passed; C ranks above D, but there is nothing to separate.
+    assert items[5].d == 0.0 and items[5].reading.startswith("Everyone who tried it passed")
+
+
+def test_a_learner_who_has_not_reached_an_exercise_does_not_count_as_failing_it(
+    tiny: Course, tmp_path: Path
+) -> None:
+    e = list(tiny.exercises())
+    folder = tmp_path / "class"
+    for name, first, second in (("P", 100, 90), ("Q", 30, 60), ("R", 80, 70), ("S", 20, 40)):
+        hand_in(folder, f"{name}.json", [attempt(e[0], first), attempt(e[1], second)])
+    before = an.item_analysis(roster(collect(folder, tiny), tiny))[0]
+    # Three fast learners who have only reached cp-q1 (and did well on it) join the class.
+    for name in "TUV":
+        hand_in(folder, f"{name}.json", [attempt(e[1], 100)])
+    after = an.item_analysis(roster(collect(folder, tiny), tiny))[0]
+    assert (after.tried, after.rate, after.d, after.r) == (
+        before.tried,
+        before.rate,
+        before.d,
+        before.r,
+    )
+    assert after.tried == 4 and after.rate == 0.5
+
+
+def test_a_tie_at_the_edge_of_a_group_is_shared_not_broken_by_name(
+    tiny: Course, tmp_path: Path
+) -> None:
+    e = list(tiny.exercises())
+    folder = tmp_path / "class"
+    # spot1 is the item; cp-q1 gives each learner's standing: P and Q tie at the top with 90.
+    for name, item, standing in (("P", 100, 90), ("Q", 30, 90), ("R", 30, 50), ("S", 100, 40)):
+        hand_in(folder, f"{name}.json", [attempt(e[0], item), attempt(e[1], standing)])
+    item = an.item_analysis(roster(collect(folder, tiny), tiny))[0]
+    assert item.group == 1  # 27 % of 4
+    assert item.top == 0.5  # P (passed) and Q (failed) share the one place; by name, P alone: 1.0
+    assert item.bottom == 1.0  # S, alone at the bottom, passed
+    assert item.d == -0.5 and item.flagged
 
 
 def test_everyone_passing_cannot_separate_and_is_not_flagged(tiny: Course, tmp_path: Path) -> None:
-    ex = next(tiny.exercises())
+    e = list(tiny.exercises())
     folder = tmp_path / "class"
-    for name in "PQR":
-        hand_in(folder, f"{name}.json", [attempt(ex, 100)])
-    items, _ = an.item_analysis(roster(collect(folder, tiny), tiny))
-    assert items[0].reading.startswith("Everyone passed") and not items[0].flagged
+    for name, other in zip("PQR", (100, 60, 20), strict=True):
+        hand_in(folder, f"{name}.json", [attempt(e[0], 100), attempt(e[1], other)])
+    items = an.item_analysis(roster(collect(folder, tiny), tiny))
+    assert items[0].reading.startswith("Everyone who tried it passed") and not items[0].flagged
     assert items[0].r is None  # no variance, no correlation
 
 
-def test_one_learner_gives_no_item_analysis(tiny: Course, tmp_path: Path) -> None:
-    hand_in(tmp_path / "class", "solo.json", [attempt(next(tiny.exercises()), 100)])
-    assert an.item_analysis(roster(collect(tmp_path / "class", tiny), tiny)) == ([], 0)
+def test_one_learner_gives_figures_to_nobody(tiny: Course, tmp_path: Path) -> None:
+    hand_in(tmp_path / "class", "solo.json", [attempt(next(tiny.exercises()), 60)])
+    items = an.item_analysis(roster(collect(tmp_path / "class", tiny), tiny))
+    assert items[0].tried == 1 and items[0].d is None and items[0].group == 0
+    assert items[0].reading == "Nobody who tried it has passed yet: nothing to compare"
+    assert all(item.d is None for item in items)

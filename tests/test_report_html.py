@@ -133,6 +133,25 @@ def test_the_progress_grid_shows_each_learner(page: str) -> None:
     assert "trying" in progress and "not started" in progress
 
 
+def test_item_analysis_counts_only_who_tried_and_says_when_it_cannot_compare(page: str) -> None:
+    items = section(page, "items")
+    assert "left out, not counted as failing it" in items
+    rows = {
+        m.group(1): m.group(2)
+        for m in re.finditer(
+            r'<tr[^>]*><th scope="row">.*?<code>([^<]+)</code></th>(.*?)</tr>', items
+        )
+    }
+    cells = lambda key: re.findall(r"<td[^>]*>(.*?)</td>", rows[key])  # noqa: E731
+    # first-reply: three tried and two passed, but only Zoë tried anything else to rank by.
+    assert cells(FIRST)[:3] == ["3", "67%", "–"]
+    assert cells(FIRST)[-1] == "Too few learners have tried it and another exercise to compare"
+    assert cells(FORUM)[:2] == ["1", "0%"]
+    untried = [key for key in rows if key not in (FIRST, FORUM)]
+    assert untried and all(cells(key)[:2] == ["0", "–"] for key in untried)
+    assert all(cells(key)[-1] == "Nobody has tried it yet" for key in untried)
+
+
 def test_learner_text_that_looks_like_a_figure_is_kept_whole(tmp_path: Path) -> None:
     tiny = tiny_course(tmp_path)
     hand_in(tmp_path / "class", "x.json", [attempt(next(tiny.exercises()), 100, learner="#1 fan")])

@@ -6,10 +6,11 @@ runs the engine, so each figure can be checked against a small class worked out 
 Definitions (the report states them in words too):
 
 * an exercise's **pass rate** is the share of the learners who tried it that passed it;
-* a learner's **total** is the sum of their best scores (0 for an exercise not tried);
-* **discrimination** (D) is the pass rate among the top 27 % of learners by total minus the
-  pass rate among the bottom 27 % (Kelley's groups); the **point-biserial** r is the
-  correlation between passing the exercise and the total of the *other* exercises.
+* an exercise's **item analysis** looks only at the learners who tried it (one not reached is
+  left out, not counted as failed). They are ranked by their average best score on the other
+  exercises they tried; **discrimination** (D) is the pass rate among the top 27 % minus the
+  pass rate among the bottom 27 % (Kelley's groups), and the **point-biserial** r is the
+  correlation between passing the exercise and that average.
 """
 
 from __future__ import annotations
@@ -105,20 +106,19 @@ def progress_grid(r: Roster) -> list[tuple[Learner, list[LevelCell]]]:
     return rows
 
 
-def total(learner: Learner) -> int:
-    return sum(e.best or 0 for e in learner.standing.exercises)
-
-
 @dataclass(frozen=True)
 class Item:
-    """How well one exercise separates stronger from weaker learners."""
+    """How well one exercise separates stronger from weaker learners, among those who tried it."""
 
     exercise: Exercise
-    rate: float  # share of all learners who passed it
-    top: float  # pass rate in the top group
-    bottom: float  # pass rate in the bottom group
-    d: float  # top - bottom
-    r: float | None  # point-biserial with the rest score; None without variance
+    tried: int  # learners who made at least one attempt
+    rate: float | None  # share of those who passed it; None if nobody tried
+    ranked: int  # of those, learners with another exercise tried, so a standing to rank by
+    group: int  # learners in each Kelley group (0 with fewer than two ranked)
+    top: float | None  # pass rate in the top group
+    bottom: float | None  # pass rate in the bottom group
+    d: float | None  # top - bottom
+    r: float | None  # point-biserial with the standing elsewhere; None without variance
     reading: str  # plain words
 
     @property
@@ -126,37 +126,53 @@ class Item:
         return self.reading.startswith(("Negative", "Low"))
 
 
-def item_analysis(r: Roster) -> tuple[list[Item], int]:
-    """Each exercise's discrimination, and the size of each Kelley group."""
-    n = len(r.learners)
-    if n < 2:
-        return [], 0
+def item_analysis(r: Roster) -> list[Item]:
+    """Each exercise's discrimination, judged only among the learners who tried it.
+
+    A learner who has not reached an exercise is left out of its figures rather than counted
+    as failing it, as test analysts treat items not reached: otherwise, part-way through a
+    course, every late exercise would seem to separate learners when all it shows is who has
+    got further. Learners are ranked by their average best score on the *other* exercises
+    they tried, which does not reward having tried more of them.
+    """
     rows = _rows(r)
-    totals = [sum(e.best or 0 for e in row) for row in rows]
-    order = sorted(range(n), key=lambda i: (-totals[i], r.learners[i].name))
-    k = max(1, round(GROUP_SHARE * n))
-    top, bottom = order[:k], order[-k:]
     items = []
     for j, exercise in enumerate(r.course.exercises()):
-        passed = [row[j].passed for row in rows]
-        best = [row[j].best or 0 for row in rows]
-        p_top = sum(passed[i] for i in top) / k
-        p_bottom = sum(passed[i] for i in bottom) / k
-        rest = [totals[i] - best[i] for i in range(n)]
-        rpb = _correlation([float(p) for p in passed], [float(x) for x in rest])
-        rate = sum(passed) / n
-        items.append(
-            Item(
-                exercise,
-                rate,
-                p_top,
-                p_bottom,
-                p_top - p_bottom,
-                rpb,
-                _reading(rate, p_top - p_bottom, rpb, n),
-            )
-        )
-    return items, k
+        tried = [i for i, row in enumerate(rows) if row[j].attempts > 0]
+        passed = {i: rows[i][j].passed for i in tried}
+        rate = sum(passed.values()) / len(tried) if tried else None
+        elsewhere: dict[int, float] = {}
+        for i in tried:
+            others = [e.best or 0 for k, e in enumerate(rows[i]) if k != j and e.attempts > 0]
+            if others:
+                elsewhere[i] = sum(others) / len(others)
+        ranked = sorted(elsewhere, key=lambda i: -elsewhere[i])
+        n = len(ranked)
+        if n < 2 or len(set(elsewhere.values())) == 1:
+            reading = _reading(rate, None, None, n, level=n >= 2)
+            items.append(Item(exercise, len(tried), rate, n, 0, None, None, None, None, reading))
+            continue
+        k = max(1, round(GROUP_SHARE * n))
+        p_top = _group_rate(ranked, elsewhere, passed, k)
+        p_bottom = _group_rate(ranked[::-1], elsewhere, passed, k)
+        rpb = _correlation([float(passed[i]) for i in ranked], [elsewhere[i] for i in ranked])
+        d = p_top - p_bottom
+        reading = _reading(rate, d, rpb, n)
+        items.append(Item(exercise, len(tried), rate, n, k, p_top, p_bottom, d, rpb, reading))
+    return items
+
+
+def _group_rate(
+    order: list[int], standing: dict[int, float], passed: dict[int, bool], k: int
+) -> float:
+    """The pass rate of the first ``k`` learners in ``order``. Learners tied with the k-th share
+    the places left, which gives the average over every way of breaking the tie rather than
+    whatever order the names happen to sort in."""
+    edge = standing[order[k - 1]]
+    inside = [i for i in order[:k] if standing[i] != edge]
+    tied = [i for i in order if standing[i] == edge]
+    share = (k - len(inside)) / len(tied)
+    return (sum(passed[i] for i in inside) + share * sum(passed[i] for i in tied)) / k
 
 
 def _correlation(x: list[float], y: list[float]) -> float | None:
@@ -170,11 +186,19 @@ def _correlation(x: list[float], y: list[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def _reading(rate: float, d: float, rpb: float | None, n: int) -> str:
+def _reading(
+    rate: float | None, d: float | None, rpb: float | None, n: int, *, level: bool = False
+) -> str:
+    if rate is None:
+        return "Nobody has tried it yet"
     if rate == 1:
-        return "Everyone passed: it cannot separate anyone (fine for a warm-up)"
+        return "Everyone who tried it passed: it cannot separate anyone (fine for a warm-up)"
     if rate == 0:
-        return "Nobody has passed yet: nothing to compare"
+        return "Nobody who tried it has passed yet: nothing to compare"
+    if level:
+        return "Everyone who tried it has the same average elsewhere: nothing to rank by"
+    if d is None:
+        return "Too few learners have tried it and another exercise to compare"
     rough = " (few learners: a rough guide)" if n < MIN_LEARNERS else ""
     if d < 0 or (rpb is not None and rpb < 0 and d < LOW_D):
         return "Negative: weaker learners pass it more often than stronger ones; check it" + rough
@@ -201,5 +225,4 @@ __all__ = [
     "overall",
     "progress_grid",
     "score_bins",
-    "total",
 ]

@@ -30,7 +30,6 @@ class Report:
     bins: dict[str, list[int]]
     grid: list[tuple[Learner, list[an.LevelCell]]]
     items: list[an.Item]
-    group: int  # learners in each Kelley group
     recheck: Recheck
     made: datetime
     sample: int = SAMPLE
@@ -53,7 +52,6 @@ def build(
     """Every figure of the report for the progress files in ``folder``."""
     r = roster(collect(folder, course, ignore=ignore, max_bytes=max_bytes), course)
     rates = an.exercise_rates(r)
-    items, group = an.item_analysis(r)
     return Report(
         course=course,
         folder=folder,
@@ -62,8 +60,7 @@ def build(
         overall=an.overall(rates),
         bins=an.score_bins(r),
         grid=an.progress_grid(r),
-        items=items,
-        group=group,
+        items=an.item_analysis(r),
         recheck=recheck(r, sample=sample, rubric_dir=rubric_dir, top=top),
         made=now or datetime.now(timezone.utc),
         sample=sample,

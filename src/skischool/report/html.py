@@ -375,22 +375,23 @@ def _progress(report: Report) -> list[str]:
 
 
 def _items(report: Report) -> list[str]:
+    share = round(an.GROUP_SHARE * 100)
     out = [
         '<section id="items">',
         "<h2>Which exercises separate stronger and weaker learners</h2>",
-        "<p>Learners are ranked by their total (the sum of their best scores). "
-        f"<strong>D</strong> is the pass rate of the top {round(an.GROUP_SHARE * 100)}% "
-        f"({report.group} learners) minus that of the bottom {round(an.GROUP_SHARE * 100)}%. "
-        "D runs from −1 to 1: near 0.4 or above, the exercise tells stronger from weaker "
-        f"learners well; below {an.LOW_D}, it hardly does; below 0, weaker learners pass it "
-        "more often than stronger ones, which usually means the rubric rewards the wrong thing "
-        "or the task is unclear. <strong>r</strong> (point-biserial) says the same on the whole "
-        "class: the correlation between passing the exercise and the total of the other "
-        "exercises. An exercise nobody has reached counts as not passed, so early in a course "
-        "these figures mostly show who has got further.</p>",
+        "<p>Each exercise is judged only among the learners who tried it: a learner who has "
+        "not reached it is left out, not counted as failing it. They are ranked by their "
+        "average best score on the other exercises they tried. <strong>D</strong> is the "
+        f"pass rate of the top {share}% of them minus that of the bottom {share}% (the "
+        "<em>Group</em> column gives how many learners that is). D runs from −1 to 1: near 0.4 "
+        f"or above, the exercise tells stronger from weaker learners well; below {an.LOW_D}, it "
+        "hardly does; below 0, weaker learners pass it more often than stronger ones, which "
+        "usually means the rubric rewards the wrong thing or the task is unclear. "
+        "<strong>r</strong> (point-biserial) says the same over everyone ranked: the "
+        "correlation between passing the exercise and the average on the other exercises.</p>",
     ]
     if not report.items:
-        out.append("<p>Item analysis needs at least two learners.</p></section>")
+        out.append("<p>The course has no exercises.</p></section>")
         return out
     if len(report.roster.learners) < an.MIN_LEARNERS:
         out.append(
@@ -410,16 +411,18 @@ def _items(report: Report) -> list[str]:
         rows.append(
             [
                 f"{mark}{esc(_label(item.exercise))} <code>{esc(item.exercise.key)}</code>",
+                _Num(str(item.tried)),
                 _Num(_pct(item.rate)),
+                _Num(str(item.group) if item.group else "–"),
                 _Num(_pct(item.top)),
                 _Num(_pct(item.bottom)),
-                _Num(f"{item.d:+.2f}"),
+                _Num("–" if item.d is None else f"{item.d:+.2f}"),
                 _Num("–" if item.r is None else f"{item.r:+.2f}"),
                 esc(item.reading),
             ]
         )
     out += _table(
-        ["Exercise", "Passed (all)", "Top group", "Bottom group", "D", "r", "Reading"],
+        ["Exercise", "Tried", "Passed", "Group", "Top group", "Bottom group", "D", "r", "Reading"],
         rows,
         flags=[item.flagged for item in report.items],
     )
