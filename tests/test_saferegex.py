@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skischool.regexvm import EXACT_BUDGET, compile_program
+from skischool import regexvm
+from skischool.regexvm import EXACT_BUDGET, MAX_MEMO, StateTable, compile_program
 from skischool.saferegex import (
     MAX_PATTERN_LENGTH,
     SafePattern,
@@ -250,6 +251,45 @@ def test_spans_equal_pythons_re_on_generated_patterns(pattern: str, text: str) -
     assert program.exact
     # re also reports empty matches; accepted patterns cannot make one.
     assert [(s, e) for s, e, _ in ours] == theirs
+
+
+def test_a_state_table_numbers_states_and_starts_afresh_when_full() -> None:
+    resets: list[int] = []
+    table: StateTable[str, int] = StateTable(limit=3, on_reset=lambda: resets.append(1))
+    rows = table.rows  # a scan holds on to this list
+    assert [table.number(k) for k in "abab"] == [0, 1, 0, 1]
+    table.rows[1]["x"] = 7
+    assert table.number("c") == 2 and table.generation == 0 and not resets
+    assert table.number("d") == 0  # full: everything is forgotten, and "d" is the first state
+    assert table.generation == 1 and resets == [1]
+    assert table.keys == ["d"] and rows is table.rows and rows == [{}]
+    assert table.number("a") == 1  # made again, under a new number
+
+
+def test_character_memos_stay_bounded_on_a_text_of_every_character() -> None:
+    pattern = r"\bsorr(y|ies)\b|[^a-z]x|caf[eé]"
+    program = compile_program([pattern])
+    text = "".join(chr(c) for c in range(0x20, 0x20 + 3 * MAX_MEMO) if chr(c).isprintable())
+    text += " sorry, café! 9x"
+    ours = [(s, e) for s, e, _ in program.finditer(text)]
+    assert ours == [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)] and ours
+    tests = [a for op, a, _ in program.code if op == regexvm.CHAR]
+    assert tests and max(len(t.memo) for t in tests) <= MAX_MEMO
+    assert max(len(t.memo) for t in tests) > MAX_MEMO // 2  # it really was asked about many
+
+
+@given(_patterns(), TEXTS)
+@settings(max_examples=int(os.environ.get("SKISCHOOL_FUZZ_EXAMPLES", "300")), deadline=None)
+def test_spans_stay_equal_to_res_when_the_state_tables_keep_resetting(
+    pattern: str, text: str
+) -> None:
+    """With room for two states, both automata reset constantly, mid-scan: answers must not move."""
+    if check_pattern(pattern) is not None:
+        return
+    program = compile_program([pattern])
+    program._dfa.limit = program._pike.limit = 2
+    ours = [(s, e) for s, e, _ in program.finditer(text + " " + text)]
+    assert ours == [m.span() for m in re.finditer(pattern, text + " " + text, re.IGNORECASE)]
 
 
 ADVERSARIAL = ["a", "ab", "a ", "1", "-", ".", "a-", "aab\n", "\n", "ba"]

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from .regexneed import NeededSearch, needed
 
@@ -43,6 +44,9 @@ MAX_DFA_STATES = 4_000  # cached transitions are dropped past this (then rebuilt
 EXACT_BUDGET = 4
 # A start-character class that lets more ASCII characters through than this skips too little.
 SKIP_MAX_ASCII = 40
+# Characters a CharTest remembers answers for: any one language's text needs far fewer, and a
+# hostile text of every Unicode character then costs bounded memory (the memo starts afresh).
+MAX_MEMO = 4_096
 
 # Instructions: (op, arg, arg2). CHAR tests one character; SPLIT tries arg before arg2.
 CHAR, SPLIT, JMP, ASSERT, MATCH = range(5)
@@ -78,7 +82,10 @@ class CharTest:
     def __call__(self, ch: str) -> bool:
         hit = self.memo.get(ch)
         if hit is None:
-            hit = self.memo[ch] = bool(self.accepts(ch))
+            memo = self.memo
+            if len(memo) >= MAX_MEMO:
+                memo.clear()
+            hit = memo[ch] = bool(self.accepts(ch))
         return hit
 
 
@@ -353,6 +360,49 @@ def _holds(kind: int, test: CharTest | None, text: str, i: int) -> bool:
     raise AssertionError(kind)  # pragma: no cover
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class StateTable(Generic[K, V]):
+    """Automaton states, numbered as they are met, each with a row of cached transitions.
+
+    The lazy DFA and the Pike VM both make their states on demand, one per combination of
+    pending instructions a text leads to, so a hostile text could make a great many. Past
+    ``limit`` the table starts afresh: every state is forgotten, ``generation`` goes up, and
+    states are made again as texts need them. Memory stays bounded and no answer changes. A
+    caller that worked out a transition while the table was reset must not cache it under an
+    old number, which is what the generation is for; ``on_reset`` clears what a caller keeps
+    beside the table. ``rows`` is cleared in place, so a loop may hold on to it.
+    """
+
+    __slots__ = ("generation", "keys", "limit", "numbers", "on_reset", "rows")
+
+    def __init__(self, limit: int = MAX_DFA_STATES, on_reset: Callable[[], None] | None = None):
+        self.limit = limit
+        self.on_reset = on_reset
+        self.generation = 0
+        self.numbers: dict[K, int] = {}
+        self.keys: list[K] = []  # state number -> key
+        self.rows: list[dict[str, V]] = []  # state number -> character -> transition
+
+    def number(self, key: K) -> int:
+        """The state for ``key``, made (after a reset if the table is full) if it is new."""
+        sid = self.numbers.get(key)
+        if sid is None:
+            if len(self.keys) >= self.limit:
+                self.numbers.clear()
+                self.keys.clear()
+                self.rows.clear()
+                self.generation += 1
+                if self.on_reset is not None:
+                    self.on_reset()
+            sid = self.numbers[key] = len(self.keys)
+            self.keys.append(key)
+            self.rows.append({})
+        return sid
+
+
 class Program:
     """One compiled pattern (or several joined in priority order), ready to scan any text."""
 
@@ -379,20 +429,21 @@ class Program:
         # not, and each one-character lookbehind. DFA states store this, not the character.
         self._behind = [b for op, a, b in code if op == ASSERT and a in (BEHIND, NOT_BEHIND)]
         self._sig_memo: dict[str | None, tuple[bool, ...]] = {}
-        self._rows: list[dict[str, int]] = []  # per DFA state: character -> next state
-        self._generation = 0  # bumped whenever the DFA cache is dropped
-        self._states: dict[tuple[frozenset[int], tuple[bool, ...], bool], int] = {}
-        self._state_list: list[tuple[frozenset[int], tuple[bool, ...], bool]] = []
+        # The lazy DFA's states: (pending instructions, what is known of the character
+        # before, at the start of the text); a transition is the next state, or -1 for a match.
+        self._dfa: StateTable[tuple[frozenset[int], tuple[bool, ...], bool], int] = StateTable(
+            on_reset=self._forget_idle
+        )
         self.ops = 0  # work done by the last finditer: characters read and threads stepped
         self.exact = True  # whether the last finditer's spans were all re's own
         self._idle: set[int] = set()  # DFA states with no match under way
-        # The Pike VM's steps, cached the same way (see :meth:`span`).
-        self._pike_rows: list[
-            dict[str, tuple[int, tuple[int, ...], tuple[int, int] | None, int]]
-        ] = []
-        self._pike_states: dict[tuple[tuple[int, ...], tuple[bool, ...], bool], int] = {}
-        self._pike_list: list[tuple[tuple[int, ...], tuple[bool, ...], bool]] = []
-        self._pike_generation = 0
+        # The Pike VM's steps, cached the same way (see :meth:`span`): states are (threads'
+        # instructions, the character before, fresh), a step is (next state, sources, match,
+        # threads stepped).
+        self._pike: StateTable[
+            tuple[tuple[int, ...], tuple[bool, ...], bool],
+            tuple[int, tuple[int, ...], tuple[int, int] | None, int],
+        ] = StateTable()
         self._idle_after: dict[str, int] = {}  # the idle state after each character
 
     def _prepare(self) -> None:
@@ -491,22 +542,15 @@ class Program:
         return chars, match
 
     def _state(self, pcs: frozenset[int], prev: str | None, at_start: bool) -> int:
-        key = (pcs, self._signature(prev), at_start)
-        sid = self._states.get(key)
-        if sid is None:
-            if len(self._state_list) >= MAX_DFA_STATES:  # start afresh: memory stays bounded
-                self._rows.clear()
-                self._states.clear()
-                self._state_list.clear()
-                self._idle.clear()
-                self._idle_after.clear()
-                self._generation += 1
-            sid = self._states[key] = len(self._state_list)
-            self._state_list.append(key)
-            self._rows.append({})
-            if not pcs:
-                self._idle.add(sid)
+        sid = self._dfa.number((pcs, self._signature(prev), at_start))
+        if not pcs:
+            self._idle.add(sid)
         return sid
+
+    def _forget_idle(self) -> None:
+        """The DFA's states were dropped: so were the numbers these remember."""
+        self._idle.clear()
+        self._idle_after.clear()
 
     def first_end(self, text: str, pos: int) -> int | None:
         """The earliest position where a match starting at or after ``pos`` ends, or None.
@@ -527,7 +571,7 @@ class Program:
             pos = found.start()
         prev = text[pos - 1] if pos > 0 else None
         sid = self._state(frozenset(), prev, pos == 0)
-        rows = self._rows
+        rows = self._dfa.rows
         idle = self._idle
         idle_after = self._idle_after
         row = rows[sid]
@@ -553,15 +597,16 @@ class Program:
                         )
             sid = nsid
             row = rows[sid]
-        pcs, _prev, _start = self._state_list[sid]
+        pcs, _prev, _start = self._dfa.keys[sid]
         _chars, match = self._closure(pcs | {0}, text, n)
         return n if match is not None else None
 
     def _step(self, sid: int, text: str, i: int) -> int:
         """Work out (and cache) the transition from state ``sid`` on text[i]."""
-        pcs, _prev, _start = self._state_list[sid]
+        dfa = self._dfa
+        pcs, _prev, _start = dfa.keys[sid]
         ch = text[i]
-        generation = self._generation
+        generation = dfa.generation
         chars, match = self._closure(pcs | {0}, text, i)
         if match is not None:
             result = -1
@@ -570,8 +615,8 @@ class Program:
             result = self._state(nxt, ch, False)
         # Assertions look only at text[i-1] and text[i], except ``$`` before a final newline,
         # which also depends on what follows a newline: those transitions are not cached.
-        if ch != "\n" and generation == self._generation:
-            self._rows[sid][ch] = result
+        if ch != "\n" and generation == dfa.generation:
+            dfa.rows[sid][ch] = result
         return result
 
     # --- the Pike VM: the exact span, as Python's re would report it --------------------------
@@ -611,18 +656,7 @@ class Program:
         return current, tuple(nxt), tuple(sources), match
 
     def _pike_state(self, pcs: tuple[int, ...], prev: str | None, fresh: bool) -> int:
-        key = (pcs, self._signature(prev), fresh)
-        sid = self._pike_states.get(key)
-        if sid is None:
-            if len(self._pike_list) >= MAX_DFA_STATES:  # start afresh: memory stays bounded
-                self._pike_rows.clear()
-                self._pike_states.clear()
-                self._pike_list.clear()
-                self._pike_generation += 1
-            sid = self._pike_states[key] = len(self._pike_list)
-            self._pike_list.append(key)
-            self._pike_rows.append({})
-        return sid
+        return self._pike.number((pcs, self._signature(prev), fresh))
 
     def span(
         self,
@@ -646,7 +680,8 @@ class Program:
         work = [0] if work is None else work
         n = len(text) if end is None else end
         code = self.code
-        rows = self._pike_rows
+        pike = self._pike
+        rows = pike.rows
         starts: list[int] = []
         found: tuple[int, int, int] | None = None
         sid = self._pike_state((), text[pos - 1] if pos > 0 else None, True)
@@ -657,8 +692,8 @@ class Program:
             if step is None:
                 # Assertions at i look at text[i-1] (in the state) and text[i], except at the
                 # ends of the text and before a newline ("$" looks further): not cached there.
-                pcs, _sig, fresh = self._pike_list[sid]
-                generation = self._pike_generation
+                pcs, _sig, fresh = pike.keys[sid]
+                generation = pike.generation
                 current, nxt, sources, match = self._pike_step(pcs, fresh, text, i)
                 if end is not None and i == end:
                     work[0] += len(current) + 1
@@ -674,7 +709,7 @@ class Program:
                     )
                 next_sid = self._pike_state(nxt, ch or None, fresh and match is None)
                 step = (next_sid, sources, match, len(current) + 1)
-                if 0 < i < n and ch != "\n" and generation == self._pike_generation:
+                if 0 < i < n and ch != "\n" and generation == pike.generation:
                     rows[sid][ch] = step
             sid, sources, match, stepped = step
             work[0] += stepped
