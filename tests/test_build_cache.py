@@ -37,7 +37,7 @@ def make_tree(tmp: Path) -> Path:
     shutil.copytree(ROOT / "scripts", repo / "scripts")
     (repo / "scripts" / "build_live.py").write_text(FAKE_LIVE)
     (repo / "scripts" / "run_jupyter_book.py").write_text(FAKE_JB)
-    for name in ("_config.yml", "_toc.yml", "package-lock.json"):
+    for name in ("_config.yml", "_toc.yml", "course.yml", "package-lock.json"):
         shutil.copy(ROOT / name, repo / name)
     (repo / "src" / "skischool").mkdir(parents=True)
     (repo / "src" / "skischool" / "engine.py").write_text("VERSION = 1\n")
@@ -65,6 +65,7 @@ def build(repo: Path, **env: str) -> str:
         timeout=60,
     )
     assert proc.returncode == int(env.get("FAKE_JB_EXIT", "0")), proc.stderr
+    assert "No such file" not in proc.stderr, proc.stderr  # every keyed input was hashed
     return log.read_text()
 
 
@@ -80,6 +81,10 @@ def test_cache_is_keyed_on_engine_rubrics_and_ideas(tmp_path: Path) -> None:
 
     (repo / "exercises" / "level" / "r.yaml").write_text("kind: choice\n")
     assert "--all" in build(repo), "rubric changed: full rebuild"
+
+    with (repo / "course.yml").open("a") as course:
+        course.write("\n# a comment, but the course model's file changed\n")
+    assert "--all" in build(repo), "the course model changed: full rebuild"
 
     (repo / "lessons" / "level" / "01-a.md").write_text("---\nideas: [a]\n---\n# A, edited\n")
     assert "--all" not in build(repo), "editing a lesson's text stays incremental"
