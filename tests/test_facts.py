@@ -96,6 +96,120 @@ def check(text: str):
     return r.check(text).criteria[0]
 
 
+POOL = criterion(
+    "facts",
+    "facts",
+    message="You wrote “{match}”, but {fact}.",
+    facts=[
+        {
+            "about": "who is finding out",
+            "say": "Dev, the pool's duty manager, is finding out",
+            "when": ["manager", "duty manager"],
+            "names": ["Dev"],
+        },
+        {"about": "discount", "say": "members get 20% off", "when": ["off"], "percents": ["20%"]},
+    ],
+    people=["Nadia Okafor", "Zara", "Leah"],
+)
+NADIA = {"platform": "facebook", "author": {"name": "Nadia Okafor"}, "post": "Is it on?"}
+
+
+def check_pool(text: str):
+    r = rubric_from_dict(reply_rubric_data([POOL], scenario=NADIA))
+    return r.check(text).criteria[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("20%", 20.0), ("20 %", 20.0), ("12.5 per cent", 12.5), ("15 percent", 15.0), ("lots", None)],
+)
+def test_parse_percent(text: str, value: float | None) -> None:
+    assert F.parse_percent(text) == value
+
+
+def test_known_names_are_found_whole_with_capitals_and_not_as_possessives() -> None:
+    people = ["Nadia Okafor", "Dev"]
+    found = F.names("Dev's team: Development, the dev rota, Nadia Okafor and Nadia.", 0, people)
+    assert [(st.value, st.start, st.end) for st in found] == [
+        ("Nadia Okafor", 39, 51),  # the full name, not "Nadia" inside it as well
+        ("Nadia Okafor", 56, 61),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "greeted"),
+    [
+        ("Hi Zara, we know.", "Zara"),
+        ("Zara, good luck!", "Zara"),
+        ("Dear Dev", "Dev"),
+        ("@Zara thanks", "Zara"),
+        ("Zara swam well.", None),  # no salutation and no comma: not a greeting
+        ("Zara's race is on.", None),
+        ("Hi all, Zara too.", None),
+        ("Hi Natalie,", None),  # not one of the scenario's people
+    ],
+)
+def test_greetings(text: str, greeted: str | None) -> None:
+    found = F.greeting(text, ["Zara", "Dev"])
+    assert (found.value if found else None) == greeted
+
+
+def test_the_wrong_person_in_a_role_is_quoted_with_the_right_one() -> None:
+    res = check_pool("Nadia, Leah the duty manager is finding out now.")
+    assert res.met is False and len(res.findings) == 1
+    assert (
+        res.findings[0].message
+        == "You wrote “Leah”, but Dev, the pool's duty manager, is finding out."
+    )
+    assert check_pool("Nadia, Dev the duty manager is finding out now.").met is True
+    # The author, whoever a sentence speaks to, and a signature are never put in the role.
+    assert check_pool("Nadia, the manager is finding out now.").met is True
+    assert check_pool("Hi Nadia. Zara, the manager is finding out, good luck!").met is True
+    assert check_pool("Hi Nadia, the manager is checking now – Leah").met is True
+    assert check_pool("Hi Nadia! It isn't Zara, the manager is Dev.").met is True
+
+
+def test_greeting_someone_other_than_the_author_is_a_conflict_unless_the_author_is_named() -> None:
+    res = check_pool("Hi Zara, we'll know by three.")
+    assert res.met is False
+    assert res.findings[0].message == "You wrote “Hi Zara”, but the post is from Nadia Okafor."
+    assert check_pool("Hi Zara and Nadia, we'll know by three.").met is True
+    assert check_pool("Zara, good luck! Nadia, we'll know by three.").met is True
+
+
+def test_a_wrong_percentage_on_the_subject_is_a_conflict() -> None:
+    res = check_pool("Hi Nadia, members get 50% off.")
+    assert res.met is False and res.findings[0].quote == "50%"
+    assert check_pool("Hi Nadia, members still get 20 per cent off.").met is True
+    assert check_pool("Hi Nadia, I'm 100% sure it will be fine.").met is True  # not on the subject
+
+
+PIECES = [
+    "Hi ",
+    "Zara",
+    "Dev",
+    "Leah",
+    "Nadia",
+    "Okafor",
+    " manager",
+    ",",
+    " ",
+    "–",
+    "!",
+    "'s",
+    "20%",
+    "\n",
+    "İ",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=60).map("".join))
+def test_any_text_is_checked_for_people_without_error(text: str) -> None:
+    res = check_pool(text)
+    assert res.met in (True, False)
+
+
 def test_a_conflicting_fact_is_quoted_with_the_true_one() -> None:
     res = check("Yes! We're open Sundays 9am to 4pm.")
     assert res.met is False
@@ -119,6 +233,15 @@ def test_unrelated_times_and_prices_do_not_clash() -> None:
     assert check("A bun is £3 now.").met is False
 
 
+def test_a_person_who_is_not_a_name_gets_a_located_error() -> None:
+    data = reply_rubric_data([criterion("facts", offers=[], people=["Nadia", "  "])])
+    with pytest.raises(RubricError) as exc:
+        rubric_from_dict(data)
+    assert any(p.field == "criteria[0].people[1]" for p in exc.value.problems), [
+        str(p) for p in exc.value.problems
+    ]
+
+
 @pytest.mark.parametrize(
     ("facts", "field", "words"),
     [
@@ -139,6 +262,21 @@ def test_unrelated_times_and_prices_do_not_clash() -> None:
             "funday",
         ),
         ([{"say": "b", "times": ["9am"]}], "criteria[0].facts[0]", "about"),
+        (
+            [{"about": "a", "say": "b", "percents": ["lots"]}],
+            "criteria[0].facts[0].percents[0]",
+            "not a percentage",
+        ),
+        (
+            [{"about": "a", "say": "b", "when": ["manager"], "names": ["dev"]}],
+            "criteria[0].facts[0].names[0]",
+            "capital",
+        ),
+        (
+            [{"about": "a", "say": "b", "names": ["Dev"]}],
+            "criteria[0].facts[0].when",
+            "words for the role",
+        ),
     ],
 )
 def test_broken_facts_get_located_errors(facts: list[dict], field: str, words: str) -> None:

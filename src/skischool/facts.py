@@ -1,4 +1,4 @@
-"""Facts a reply states: times, days, dates, prices, and the offers it promises.
+"""Facts a reply states: times, days, dates, prices, percentages, people, and offers it promises.
 
 A scenario can declare what is true (Sundays open 9am to 2pm; a replacement is on offer). A
 reply that states a different time on the same subject, or promises a discount the organisation
@@ -52,6 +52,14 @@ _PRICE = re.compile(
 _DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
     r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* (\d{1,2})(?:st|nd|rd|th)?\b",
+    re.I,
+)
+
+_PERCENT = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?) ?(?:%|per ?cent\b)", re.I)
+# A reply's opening greeting: "Hi Zara,", "Dear Zara", "Zara, ...", "@zara_swims thanks".
+_SALUTATION = re.compile(
+    r"\W{0,3}(?:(?:hi|hey|hello|hiya|dear|morning|evening|afternoon|good (?:morning|afternoon|evening)"
+    r"|thanks|thank you|cheers)\b[ ,!]{0,3})?",
     re.I,
 )
 
@@ -225,6 +233,72 @@ def dates(sentence: str, base: int) -> list[Stated]:
 def parse_date(text: str) -> tuple[int, int] | None:
     found = dates(text, 0)
     return found[0].value if found else None  # type: ignore[return-value]
+
+
+def percents(sentence: str, base: int) -> list[Stated]:
+    """Percentages: "20%", "20 %", "15 percent", "12.5 per cent"."""
+    return [
+        Stated("percent", float(m.group(1)), base + m.start(), base + m.end())
+        for m in _PERCENT.finditer(sentence)
+    ]
+
+
+def parse_percent(text: str) -> float | None:
+    m = _PERCENT.fullmatch(text.strip())
+    return float(m.group(1)) if m else None
+
+
+def name_forms(person: str) -> tuple[str, ...]:
+    """How a reply may name someone the scenario names: in full, or by the first name."""
+    full = " ".join(person.split())
+    first = full.split(" ")[0] if full else ""
+    return tuple(dict.fromkeys(f for f in (full, first) if f))
+
+
+def names(sentence: str, base: int, people: list[str]) -> list[Stated]:
+    """Known people named in a sentence, as a reply writes a name: capital first, whole words.
+
+    Only the scenario's own people count, never any capitalised word, so a place or a club
+    ("Castlegate", "Otterbrook families") is never taken for a person. A possessive ("Zara's
+    race") names whose something it is, not who, so it is left out.
+    """
+    out: list[Stated] = []
+    taken: list[tuple[int, int]] = []
+    forms = sorted(((f, p) for p in people for f in name_forms(p)), key=lambda fp: -len(fp[0]))
+    for form, person in forms:  # longest first: "Nadia Okafor" before "Nadia"
+        start = sentence.find(form)
+        while start >= 0:
+            end = start + len(form)
+            before = sentence[start - 1] if start else " "
+            after = sentence[end : end + 2]
+            whole = not before.isalnum() and not (after[:1].isalnum() or after[:1] == "_")
+            possessive = after[:1] in "'’" and after[1:2].lower() == "s"
+            if whole and not possessive and not any(s <= start < e for s, e in taken):
+                out.append(Stated("name", person, base + start, base + end))
+                taken.append((start, end))
+            start = sentence.find(form, start + 1)
+    return sorted(out, key=lambda st: st.start)
+
+
+def greeting(text: str, people: list[str]) -> Stated | None:
+    """The known person a reply opens by greeting ("Hi Zara," or "Zara, ..."), if any.
+
+    Without a salutation, the name must be followed by a comma, dash, colon or "!", so that a
+    reply opening "Zara swam brilliantly" is not read as greeting Zara.
+    """
+    m = _SALUTATION.match(text)
+    at = m.end() if m else 0
+    saluted = bool(m and m.group().strip(" ,!"))
+    rest = text[at:].lstrip("@")
+    at += len(text[at:]) - len(rest)
+    for found in names(rest[:80], at, people):
+        if found.start != at:
+            return None
+        follows = text[found.end : found.end + 2].lstrip(" ")
+        if saluted or follows[:1] in (",", "!", ":", "-", "–", "—"):
+            return Stated("greeting", found.value, 0, found.end)
+        return None
+    return None
 
 
 def offers(sentence: str, base: int) -> list[Stated]:

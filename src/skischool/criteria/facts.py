@@ -1,18 +1,22 @@
 """Facts: the reply must not contradict what the scenario says is true, or promise what isn't offered.
 
-The rubric declares the scenario's facts (times, days, dates, prices, each about a subject) and
-what the organisation can offer. A sentence on the subject that states a different value, or a
-promise of an offer the scenario does not have, becomes a finding that quotes both.
+The rubric declares the scenario's facts (times, days, dates, prices, percentages and people, each
+about a subject) and what the organisation can offer. A sentence on the subject that states a
+different value, or a promise of an offer the scenario does not have, becomes a finding that
+quotes both. With the scenario's ``people`` declared, so is a reply that puts the wrong person
+in a role ("Zara, the pool's manager") or opens by greeting someone who did not write the post.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from .. import facts as F
 from ..result import Finding
 from ..schema import Field, ListOf, Obj, Str
-from .base import Criterion, Doc, TypeExample
+from .base import Author, Criterion, Doc, Scenario, TypeExample
 
 FACT = Obj(
     "fact",
@@ -42,15 +46,26 @@ FACT = Obj(
         Field("days", ListOf(Str(enum=F.DAYS), min_items=1), "Days that are true: 'sunday'."),
         Field("dates", ListOf(Str(), min_items=1), "Dates that are true: '14 March'."),
         Field("prices", ListOf(Str(), min_items=1), "Prices that are true: '£4.50'."),
+        Field("percents", ListOf(Str(), min_items=1), "Percentages that are true: '20%'."),
+        Field(
+            "names",
+            ListOf(Str(), min_items=1),
+            "Who is true for this subject, as the scenario names them: 'Dev' (needs 'when', the "
+            "words for the role, such as 'manager').",
+        ),
     ],
     doc="One thing the scenario says is true.",
 )
 
 
-def _about(low_sentence: str, when: list[str] | None) -> bool:
-    """Is the sentence on this subject? Subject words count as whole words ("share" is not "shared")."""
-    if not when:
-        return True
+#: A name belongs to a role word when at most this many words stand between them:
+#: "Dev, the pool's duty manager" (3), "the manager, Dev" (0).
+NAME_GAP = 4
+_WORD = re.compile(r"\w+")
+
+
+def _mentions(low_sentence: str, when: list[str]) -> Iterator[tuple[int, int]]:
+    """Where subject words occur, as whole words ("share" is not "shared")."""
     for w in when:
         key = w.lower()
         start = low_sentence.find(key)
@@ -62,16 +77,22 @@ def _about(low_sentence: str, when: list[str] | None) -> bool:
                 not (before.isalnum() or (key[0].isalnum() and before == "_"))
                 and not after.isalnum()
             ):
-                return True
+                yield start, end
             start = low_sentence.find(key, start + 1)
-    return False
+
+
+def _about(low_sentence: str, when: list[str] | None) -> bool:
+    """Is the sentence on this subject? With no subject words, every sentence is."""
+    return not when or next(_mentions(low_sentence, when), None) is not None
 
 
 class Facts(Criterion):
     type_name = "facts"
     doc = (
-        "Met unless a sentence on a fact's subject states a conflicting time, day, date or price, "
-        "or the reply promises an offer the scenario does not have."
+        "Met unless a sentence on a fact's subject states a conflicting time, day, date, price "
+        "or percentage, or names the wrong one of the scenario's people for a role; or the reply "
+        "greets someone other than the post's author; or it promises an offer the scenario "
+        "does not have."
     )
     fields = [
         Field("facts", ListOf(FACT, min_items=1), "What the scenario says is true."),
@@ -79,6 +100,12 @@ class Facts(Criterion):
             "offers",
             ListOf(Str(enum=tuple(F.OFFERS))),
             "What the organisation can offer here (empty: nothing). Omit to not check offers.",
+        ),
+        Field(
+            "people",
+            ListOf(Str(), min_items=1),
+            "Everyone the scenario names, as it names them ('Nadia Okafor', 'Zara', 'Dev'); the "
+            "names in facts are added. Turns on the checks of who is who, and of the greeting.",
         ),
     ]
     placeholders = ("match", "name", "fact")
@@ -110,7 +137,41 @@ class Facts(Criterion):
                 "Sorry! Here's 20% off your next order.",
                 "We'll refund you today.",
             ],
-        )
+        ),
+        TypeExample(
+            config={
+                "facts": [
+                    {
+                        "about": "who is finding out",
+                        "say": "Dev, the pool's duty manager, is finding out",
+                        "when": ["manager", "duty manager"],
+                        "names": ["Dev"],
+                    },
+                    {
+                        "about": "the members' discount",
+                        "say": "members get 20% off",
+                        "when": ["off", "discount", "members"],
+                        "percents": ["20%"],
+                    },
+                ],
+                "people": ["Nadia Okafor", "Zara", "Leah"],
+            },
+            scenario=Scenario(platform="facebook", author=Author(name="Nadia Okafor")),
+            passes=[
+                "Hi Nadia, Dev, the pool's manager, is finding out now.",
+                "Nadia, the duty manager is on it and Zara's race is safe for now.",
+                "Zara, good luck on Saturday! Nadia, Dev is the manager to ask.",
+                "The manager will let us know. Members still get 20% off.",
+                "Zara swam brilliantly last year. The manager, Dev, will tell us by three.",
+                "The pool's manager is checking now – Leah",
+            ],
+            fails=[
+                "Hi Zara, the pool's manager is finding out now.",
+                "Nadia, Leah the duty manager is finding out.",
+                "Members get 50% off this week!",
+                "Zara, we'll know by three.",
+            ],
+        ),
     ]
 
     def __init__(self, data: dict[str, Any]) -> None:
@@ -120,6 +181,9 @@ class Facts(Criterion):
         self._times = [[F.parse_time(t) for t in f.get("times", [])] for f in self.facts]
         self._prices = [[F.parse_price(p) for p in f.get("prices", [])] for f in self.facts]
         self._dates = [[F.parse_date(d) for d in f.get("dates", [])] for f in self.facts]
+        self._percents = [[F.parse_percent(p) for p in f.get("percents", [])] for f in self.facts]
+        named = [n for f in self.facts for n in f.get("names", [])]
+        self.people: list[str] = list(dict.fromkeys([*data.get("people", []), *named]))
 
     @classmethod
     def check_config(
@@ -128,31 +192,54 @@ class Facts(Criterion):
         problems = super().check_config(data, rubric)
         if "facts" not in data and "offers" not in data:
             problems.append(((), "a facts criterion needs 'facts', 'offers' or both"))
-        parsers = {"times": F.parse_time, "prices": F.parse_price, "dates": F.parse_date}
+        parsers = {
+            "times": F.parse_time,
+            "prices": F.parse_price,
+            "dates": F.parse_date,
+            "percents": F.parse_percent,
+            "names": _parse_name,
+        }
         expect = {
             "times": "a time such as '9am', '2:30pm', '14:00' or 'noon'",
             "prices": "a price such as '£4.50' or '$12'",
             "dates": "a date such as '14 March'",
+            "percents": "a percentage such as '20%'",
+            "names": "a name as replies write it, with a capital first: 'Dev'",
         }
+        kinds = ("times", "days", "dates", "prices", "percents", "names")
         for i, f in enumerate(data.get("facts") or []):
-            if not any(k in f for k in ("times", "days", "dates", "prices")):
+            if not any(k in f for k in kinds):
+                problems.append((("facts", i), "a fact needs at least one of " + ", ".join(kinds)))
+            if f.get("names") and not f.get("when"):
                 problems.append(
-                    (("facts", i), "a fact needs at least one of times, days, dates, prices")
+                    (
+                        ("facts", i, "when"),
+                        "a fact with names needs 'when': the words for the role, such as 'manager'",
+                    )
                 )
             for key, parse in parsers.items():
                 for j, value in enumerate(f.get(key) or []):
                     if parse(value) is None:
                         problems.append((("facts", i, key, j), f"'{value}' is not {expect[key]}"))
+        for j, person in enumerate(data.get("people") or []):
+            if _parse_name(person) is None:
+                problems.append((("people", j), f"'{person}' is not {expect['names']}"))
         return problems
 
     def evaluate(self, doc: Doc) -> tuple[bool | None, list[Finding], str]:
         findings: list[Finding] = []
         an = doc.analysis
+        author = doc.scenario.author
+        others = [p for p in self.people if not _is_author(p, author.name)]
+        if self.people and an.sentences:
+            findings += self._wrong_greeting(doc, others)
         for s in an.sentences[:400]:  # every platform's limit is far below 400 sentences
             low = s.text.lower()
             on_subject = [i for i, f in enumerate(self.facts) if _about(low, f.get("when"))]
             if on_subject:
-                for stated, say in self._conflicts(on_subject, s.text, s.start):
+                conflicts = self._conflicts(on_subject, s.text, s.start)
+                conflicts += self._wrong_people(on_subject, s.text, low, s.start, others)
+                for stated, say in sorted(conflicts, key=lambda pair: pair[0].start):
                     if an.context(stated.start, stated.end).negated:
                         continue
                     findings.append(self._finding(doc, stated, say))
@@ -204,7 +291,84 @@ class Facts(Criterion):
         dates = [d for i in on_subject for d in self._dates[i]]
         if dates:
             out += [(s, say("dates")) for s in F.dates(text, base) if s.value not in dates]
+        percents = [p for i in on_subject for p in self._percents[i]]
+        if percents:
+            out += [(s, say("percents")) for s in F.percents(text, base) if s.value not in percents]
         return sorted(out, key=lambda pair: pair[0].start)
+
+    def _wrong_people(
+        self, on_subject: list[int], text: str, low: str, base: int, others: list[str]
+    ) -> list[tuple[F.Stated, str]]:
+        """Known people set in a role that is someone else's: the person named nearest a role
+        word (at most NAME_GAP words away) must be one the fact allows. Whoever a sentence opens
+        by speaking to, and the post's author, are never candidates: "Nadia, the manager is on
+        it" speaks to Nadia, it does not name her."""
+        out: list[tuple[F.Stated, str]] = []
+        spoken_to = F.greeting(text, others)  # "Zara, the manager is ..." speaks to Zara
+        named = [
+            st
+            for st in F.names(text, 0, others)
+            if not (spoken_to and st.start < spoken_to.end) and not _signature(text, st)
+        ]
+        if not named:
+            return out
+        if len(low) != len(text):  # "İ".lower() is two characters: keep offsets aligned
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        for i in on_subject:
+            fact = self.facts[i]
+            allowed = set(fact.get("names") or [])
+            if not allowed:
+                continue
+            for start, end in _mentions(low, fact.get("when") or []):
+                gaps = [(_gap(text, st.start, st.end, start, end), st) for st in named]
+                gap, nearest = min(gaps, key=lambda g: g[0])
+                if gap <= NAME_GAP and nearest.value not in allowed:
+                    moved = F.Stated(
+                        "name", nearest.value, base + nearest.start, base + nearest.end
+                    )
+                    if all(moved.start != o.start for o, _ in out):
+                        out.append((moved, fact["say"]))
+        return out
+
+    def _wrong_greeting(self, doc: Doc, others: list[str]) -> list[Finding]:
+        """Opening with someone else's name ("Hi Zara," to Nadia) and never naming the author."""
+        author = doc.scenario.author
+        if not author.name.strip():
+            return []
+        first = doc.analysis.sentences[0]
+        greeted = F.greeting(first.text, others)
+        if greeted is None:
+            return []
+        own = [author.name, *([author.handle.lstrip("@")] if author.handle.strip() else [])]
+        if any(F.names(s.text, 0, own) for s in doc.analysis.sentences[:400]):
+            return []  # the author is named too: greeting someone else as well is fine
+        span = F.Stated("greeting", greeted.value, first.start, first.start + greeted.end)
+        return [self._finding(doc, span, f"the post is from {author.name}")]
 
     def _finding(self, doc: Doc, stated: F.Stated, fact: str) -> Finding:
         return self.finding(doc, span=(stated.start, stated.end), values={"fact": fact})
+
+
+def _parse_name(value: str) -> str | None:
+    """A person's name as a rubric gives it: words, the first starting with a capital."""
+    words = value.split()
+    return value if words and words[0][:1].isupper() and any(c.isalpha() for c in value) else None
+
+
+def _is_author(person: str, author_name: str) -> bool:
+    return bool(author_name.strip()) and bool(
+        set(F.name_forms(person)) & set(F.name_forms(author_name))
+    )
+
+
+def _signature(text: str, stated: F.Stated) -> bool:
+    """ "... checking now – Leah": a name that ends the sentence after a dash or a line break
+    signs it; it does not fill a role."""
+    after = text[stated.end :].strip(" .!\n\t")
+    return not after and text[: stated.start].rstrip(" \t").endswith(("-", "–", "—", "~", "\n"))
+
+
+def _gap(text: str, a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    """Words standing between two spans of a sentence."""
+    lo, hi = (a_end, b_start) if a_end <= b_start else (b_end, a_start)
+    return len(_WORD.findall(text[lo:hi])) if lo < hi else 0
