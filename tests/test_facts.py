@@ -169,6 +169,43 @@ def test_the_wrong_person_in_a_role_is_quoted_with_the_right_one() -> None:
     assert check_pool("Hi Nadia! It isn't Zara, the manager is Dev.").met is True
 
 
+@pytest.mark.parametrize(
+    ("text", "met"),
+    [
+        # Cases a reviewer found while adding people to the course's rubrics.
+        ("Nadia, we don't know yet. Zara, the pool's manager, is with the plumbers.", False),
+        ("Nadia, we don't know yet. Dev's the duty manager and Leah is asking him now.", True),
+        ("Hi, Leah here from the club. The manager will tell us by 3pm.", True),
+        ("I'm Leah, not the manager myself, but Dev is finding out.", True),
+        ("Sorry, Zara, we don't know yet.", False),
+        ("Thanks a lot, Zara! We'll know soon.", False),
+        ("Zara, our star swimmer, will be fine, Nadia. The manager is checking.", True),
+        ("The manager, Zara, will tell us.", False),
+        ("Leah and the manager are talking to the plumbers, Nadia.", True),
+        ("Yes, Zara's swimming is still on, Nadia.", True),
+    ],
+)
+def test_who_is_who_in_the_forms_replies_use(text: str, met: bool) -> None:
+    res = check_pool(text)
+    assert res.met is met, [f.message for f in res.findings]
+
+
+def test_titles_are_not_first_names() -> None:
+    assert F.name_forms("Dr Amira Hassan") == (
+        "Dr Amira Hassan",
+        "Amira Hassan",
+        "Amira",
+        "Dr Hassan",
+    )
+    found = F.names("Dr was not here; Dr Hassan was.", 0, ["Dr Amira Hassan"])
+    assert [(st.start, st.end) for st in found] == [(17, 26)]  # "Dr" alone is nobody
+
+
+def test_a_new_post_greets_nobody_in_particular() -> None:
+    data = reply_rubric_data([POOL], scenario={**NADIA, "writes": "post"})
+    assert rubric_from_dict(data).check("Hi Zara! The gala is on.").criteria[0].met is True
+
+
 def test_greeting_someone_other_than_the_author_is_a_conflict_unless_the_author_is_named() -> None:
     res = check_pool("Hi Zara, we'll know by three.")
     assert res.met is False

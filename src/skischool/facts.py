@@ -248,11 +248,89 @@ def parse_percent(text: str) -> float | None:
     return float(m.group(1)) if m else None
 
 
+#: Titles a scenario may give ("Dr Amira Hassan"): never a first name.
+TITLES = frozenset(
+    [
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "rev",
+        "revd",
+        "cllr",
+    ]
+)
+# After "Dev's", these words make it "Dev is" (or "has"), not a possessive: "Dev's the manager".
+_IS_NEXT = frozenset(
+    [
+        "the",
+        "our",
+        "a",
+        "an",
+        "your",
+        "their",
+        "my",
+        "his",
+        "her",
+        "been",
+        "got",
+        "gone",
+        "going",
+        "on",
+        "not",
+        "in",
+        "off",
+        "at",
+        "with",
+        "just",
+        "still",
+        "also",
+        "already",
+        "here",
+        "there",
+        "back",
+        "away",
+        "always",
+        "never",
+        "really",
+        "so",
+        "very",
+        "now",
+    ]
+)
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+# "Zara, the pool's manager, is ...": a name with a role between commas names, it does not greet.
+# A short noun phrase only: "Zara, the manager is finding out, good luck!" speaks to Zara.
+_APPOSITIVE = re.compile(r", ?(?:the|our|their|his|her|my|your|a|an)(?: [\w'’-]{1,20}){1,3},", re.I)
+# "Ali here", "Ali from Cinder Cycles": the writer introducing themselves.
+_SELF_AFTER = re.compile(r" (?:here|from|at)\b", re.I)
+# A short opening before a comma: "Sorry, Sam," "Good catch, Sam!" "Thanks a lot, Jamal!"
+# Never a phrase that starts like a noun phrase: "The manager, Zara, will tell us" names her.
+_OPENER = re.compile(
+    r"\W{0,3}(?!(?:the|our|a|an|my|your|their|his|her|this|that|these|those)\b)"
+    r"(?:[A-Za-z']{1,15} ){0,3}[A-Za-z']{1,15}, ?",
+    re.I,
+)
+
+
 def name_forms(person: str) -> tuple[str, ...]:
-    """How a reply may name someone the scenario names: in full, or by the first name."""
-    full = " ".join(person.split())
-    first = full.split(" ")[0] if full else ""
-    return tuple(dict.fromkeys(f for f in (full, first) if f))
+    """How a reply may name someone the scenario names: in full, by the first name, and with a
+    title by title and surname ("Dr Amira Hassan": also "Amira Hassan", "Amira", "Dr Hassan")."""
+    words = person.split()
+    if not words:
+        return ()
+    titled = len(words) > 1 and words[0].lower().rstrip(".") in TITLES
+    bare = words[1:] if titled else words
+    forms = [" ".join(words), " ".join(bare), bare[0]]
+    if titled and len(bare) > 1:
+        forms.append(f"{words[0]} {bare[-1]}")
+    return tuple(dict.fromkeys(forms))
 
 
 def names(sentence: str, base: int, people: list[str]) -> list[Stated]:
@@ -260,7 +338,8 @@ def names(sentence: str, base: int, people: list[str]) -> list[Stated]:
 
     Only the scenario's own people count, never any capitalised word, so a place or a club
     ("Castlegate", "Otterbrook families") is never taken for a person. A possessive ("Zara's
-    race") names whose something it is, not who, so it is left out.
+    race") names whose something it is, not who, so it is left out; "Dev's the manager" is
+    "Dev is", and counts.
     """
     out: list[Stated] = []
     taken: list[tuple[int, int]] = []
@@ -270,34 +349,63 @@ def names(sentence: str, base: int, people: list[str]) -> list[Stated]:
         while start >= 0:
             end = start + len(form)
             before = sentence[start - 1] if start else " "
-            after = sentence[end : end + 2]
+            after = sentence[end : end + 3]
             whole = not before.isalnum() and not (after[:1].isalnum() or after[:1] == "_")
-            possessive = after[:1] in "'’" and after[1:2].lower() == "s"
-            if whole and not possessive and not any(s <= start < e for s, e in taken):
+            if (
+                whole
+                and not _possessive(sentence, end)
+                and not any(s <= start < e for s, e in taken)
+            ):
                 out.append(Stated("name", person, base + start, base + end))
                 taken.append((start, end))
             start = sentence.find(form, start + 1)
     return sorted(out, key=lambda st: st.start)
 
 
-def greeting(text: str, people: list[str]) -> Stated | None:
-    """The known person a reply opens by greeting ("Hi Zara," or "Zara, ..."), if any.
+def _possessive(sentence: str, end: int) -> bool:
+    """Is the name ending at ``end`` a possessive ("Zara's race"), not "Zara is" ("Zara's on")?"""
+    after = sentence[end : end + 3]
+    if not (after[:1] in "'’" and after[1:2].lower() == "s" and not after[2:3].isalnum()):
+        return False
+    nxt = _NEXT_WORD.match(sentence, end + 2)
+    word = nxt.group(1).lower() if nxt else ""
+    return not (word in _IS_NEXT or word.endswith("ing"))
 
-    Without a salutation, the name must be followed by a comma, dash, colon or "!", so that a
-    reply opening "Zara swam brilliantly" is not read as greeting Zara.
+
+def introduces_writer(sentence: str, stated: Stated, base: int = 0) -> bool:
+    """ "Ali here", "I'm Ali", "it's Ali from the club": the writer's own name."""
+    start, end = stated.start - base, stated.end - base
+    if _SELF_AFTER.match(sentence, end):
+        return True
+    before = sentence[max(0, start - 12) : start].lower().rstrip()
+    return before.endswith(("i'm", "i’m", "i am", "it's", "it’s", "this is", "my name is"))
+
+
+def greeting(text: str, people: list[str]) -> Stated | None:
+    """The known person a reply opens by greeting, if any: "Hi Zara,", "Zara, ...", "Sorry,
+    Zara!". Without "hi" and the like, the name must be followed by a comma, dash, colon or "!",
+    so that "Zara swam brilliantly" is not a greeting. A name with a role between commas ("Kasia,
+    our boot fitter, is ...") and a writer's own name ("Hi, Ali here") are not greetings either.
     """
     m = _SALUTATION.match(text)
-    at = m.end() if m else 0
     saluted = bool(m and m.group().strip(" ,!"))
-    rest = text[at:].lstrip("@")
-    at += len(text[at:]) - len(rest)
-    for found in names(rest[:80], at, people):
-        if found.start != at:
+    starts = [(m.end() if m else 0, saluted)]
+    opener = _OPENER.match(text)
+    if opener and opener.end() != starts[0][0]:
+        starts.append((opener.end(), False))
+    for at, hailed in starts:
+        rest = text[at:].lstrip("@")
+        at += len(text[at:]) - len(rest)
+        found = next(iter(names(rest[:80], at, people)), None)
+        if found is None or found.start != at:
+            continue
+        after = text[found.end :]
+        if _APPOSITIVE.match(after) or introduces_writer(text, found):
             return None
-        follows = text[found.end : found.end + 2].lstrip(" ")
-        if saluted or follows[:1] in (",", "!", ":", "-", "–", "—"):
+        follows = after.lstrip(" ")[:1]
+        closes = (",", "!", ":", "-", "–", "—") + ((".", "") if at and not hailed else ())
+        if hailed or follows in closes:
             return Stated("greeting", found.value, 0, found.end)
-        return None
     return None
 
 

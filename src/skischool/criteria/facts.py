@@ -62,6 +62,10 @@ FACT = Obj(
 #: "Dev, the pool's duty manager" (3), "the manager, Dev" (0).
 NAME_GAP = 4
 _WORD = re.compile(r"\w+")
+# Between a role word and a name, these start another clause: the name is someone else's.
+_CLAUSE_BREAK = re.compile(
+    r"\b(?:and|but|or|so|while|because|although|though|then|whereas)\b|[;:.!?()\n]", re.I
+)
 
 
 def _mentions(low_sentence: str, when: list[str]) -> Iterator[tuple[int, int]]:
@@ -308,7 +312,9 @@ class Facts(Criterion):
         named = [
             st
             for st in F.names(text, 0, others)
-            if not (spoken_to and st.start < spoken_to.end) and not _signature(text, st)
+            if not (spoken_to and st.start < spoken_to.end)
+            and not _signature(text, st)
+            and not F.introduces_writer(text, st)
         ]
         if not named:
             return out
@@ -320,8 +326,11 @@ class Facts(Criterion):
             if not allowed:
                 continue
             for start, end in _mentions(low, fact.get("when") or []):
-                gaps = [(_gap(text, st.start, st.end, start, end), st) for st in named]
-                gap, nearest = min(gaps, key=lambda g: g[0])
+                # Nearest first; on a tie the allowed name wins: when in doubt, no finding.
+                gap, _, nearest = min(
+                    (_gap(text, st.start, st.end, start, end), st.value not in allowed, st)
+                    for st in named
+                )
                 if gap <= NAME_GAP and nearest.value not in allowed:
                     moved = F.Stated(
                         "name", nearest.value, base + nearest.start, base + nearest.end
@@ -333,8 +342,8 @@ class Facts(Criterion):
     def _wrong_greeting(self, doc: Doc, others: list[str]) -> list[Finding]:
         """Opening with someone else's name ("Hi Zara," to Nadia) and never naming the author."""
         author = doc.scenario.author
-        if not author.name.strip():
-            return []
+        if not author.name.strip() or doc.scenario.writes == "post":
+            return []  # a post of the learner's own greets nobody in particular
         first = doc.analysis.sentences[0]
         greeted = F.greeting(first.text, others)
         if greeted is None:
@@ -369,6 +378,10 @@ def _signature(text: str, stated: F.Stated) -> bool:
 
 
 def _gap(text: str, a_start: int, a_end: int, b_start: int, b_end: int) -> int:
-    """Words standing between two spans of a sentence."""
+    """Words standing between two spans of a sentence; past NAME_GAP when a new clause starts
+    between them ("Dev's the duty manager and Leah is asking": Leah is not the manager)."""
     lo, hi = (a_end, b_start) if a_end <= b_start else (b_end, a_start)
-    return len(_WORD.findall(text[lo:hi])) if lo < hi else 0
+    between = text[lo:hi] if lo < hi else ""
+    if _CLAUSE_BREAK.search(between):
+        return NAME_GAP + 1
+    return len(_WORD.findall(between))
