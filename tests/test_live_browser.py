@@ -757,6 +757,39 @@ def test_shared_computer_mode_keeps_attempts_out_of_local_storage(
     assert watch.dialogs == [], "the question is asked in the page, never in a browser dialog"
 
 
+def test_shared_1_on_the_first_page_carries_shared_mode_to_the_exercises(live: Live) -> None:
+    """An instructor hands out the course's first page, which loads no exercise script."""
+    rubric = reply_rubric()
+    with another_context(live) as (ctx, watch):
+        page = ctx.new_page()
+        page.goto(f"{live.base_url}{REPLY_PAGE}.html")  # an earlier visitor leaves an attempt
+        all_ready(page)
+        page.locator("textarea.ss-text").fill("An earlier visitor's reply.")
+        page.locator("button.ss-check").click()
+        page.wait_for_function("() => skischoolLive.store.all().length === 1")
+        left = page.evaluate(SAVED_KEYS)
+
+        page.goto(f"{live.base_url}book/intro.html?shared=1")
+        assert "shared=1" not in page.url, "a reload after switching off must not switch it on"
+        assert page.evaluate(SAVED_KEYS) == left, "the first page writes nothing to localStorage"
+        page.goto(f"{live.base_url}{REPLY_PAGE}.html")  # the learner's first click
+        all_ready(page)
+        assert page.get_by_label("This is a shared computer").is_checked()
+        question = page.locator(".ss-progress-panel .ss-question")
+        question.wait_for()  # asked, as when the link points at an exercise
+        assert "1 attempt" in question.inner_text()
+        page.locator(".ss-confirm button", has_text="Keep them").click()
+        page.locator("textarea.ss-text").fill("Please DM us.")
+        page.locator("button.ss-check").click()
+        page.locator(".ss-announce", has_text=rubric.check("Please DM us.").summary).wait_for()
+        assert page.evaluate(SAVED_KEYS) == left, "the new attempt stays in the tab"
+        page.reload()
+        all_ready(page)
+        assert page.get_by_label("This is a shared computer").is_checked()
+        assert page.locator(".ss-progress-panel .ss-question").is_hidden(), "asked only once"
+    assert watch.page_errors == [] and watch.dialogs == []
+
+
 def test_an_instructors_link_with_shared_1_starts_in_shared_mode(live: Live) -> None:
     rubric = reply_rubric()
     with another_context(live) as (ctx, watch):

@@ -1016,8 +1016,19 @@
   // --- start ----------------------------------------------------------------------------------
   // An instructor's link with ?shared=1 starts this tab in shared-computer mode, before any
   // draft is read. The parameter is then taken out of the address, so that a reload after the
-  // learner switches the mode off does not switch it on again.
+  // learner switches the mode off does not switch it on again. The site-wide script
+  // (book/_theme/static/skischool.js) does this on every page, usually first, and leaves a
+  // one-time note that the tab arrived so; this page reads the parameter too, in case it did not.
   var arrivedShared = false;
+  try {
+    var session = place("session");
+    if (session && session.getItem(SHARED + ".arrived") === "1") {
+      arrivedShared = true;
+      session.removeItem(SHARED + ".arrived"); // asked once, on the first exercise page
+    }
+  } catch (e) {
+    /* no note to read */
+  }
   try {
     var params = new URLSearchParams(location.search);
     if (params.get("shared") === "1") {
