@@ -11,6 +11,7 @@ from skischool.live.page import Session, markup
 from skischool.live.seal import for_learners, new_key
 from skischool.loader import load_rubric
 from skischool.source import load_source, to_compiled_json
+from skischool.triage import MAX_NOTE
 
 DATA = Path(__file__).parent / "data"
 CONV, TRIAGE = "blue-square/conversation-sample", "blue-square/triage-sample"
@@ -71,7 +72,9 @@ def test_triage_markup_labels_every_choice() -> None:
     html = markup(rubric, TRIAGE, page="blue-square/x")
     assert html.count('<li class="ss-item"') == len(rubric.items)
     assert html.count("<select") == 2 * len(rubric.items)
-    assert html.count("<label for=") == 2 * len(rubric.items)
+    assert html.count("<label for=") == 3 * len(rubric.items)  # what to do, why, and the note
+    assert html.count('class="ss-note"') == len(rubric.items)
+    assert f'maxlength="{MAX_NOTE}"' in html and "not scored" in html
     assert ">Check my sorting</button>" in html
 
 
@@ -90,6 +93,17 @@ def test_the_worker_judges_a_sorting_and_marks_items() -> None:
         "c04": False,
     }
     assert json.loads(verdict["answer"])["c01"] == {"action": "reply", "reason": "waiting"}
+    # A note is kept with the attempt as written (escaped wherever it is shown), never scored.
+    note = "<b>Ask Priya</b> before we promise 🐐"
+    noted = json.loads(
+        session.check(TRIAGE, json.dumps({**answer, "c01": {**answer["c01"], "note": note}}))
+    )
+    assert json.loads(noted["answer"])["c01"]["note"] == note
+    assert (noted["score"], noted["passed"]) == (verdict["score"], verdict["passed"])
+    long = json.loads(
+        session.check(TRIAGE, json.dumps({"c01": {**answer["c01"], "note": "x" * 10_000}}))
+    )
+    assert len(json.loads(long["answer"])["c01"]["note"]) == MAX_NOTE
     empty = json.loads(session.check(TRIAGE, "{}"))
     assert empty["answer"] == "", "nothing sorted: the page records no attempt"
     broken = json.loads(session.check(TRIAGE, "{not json"))

@@ -157,9 +157,16 @@ def test_a_triage_queue_is_sorted_with_selects_and_marked_row_by_row(
         row = page.locator(f'li.ss-item[data-ss-item="{item.id}"]')
         row.locator("select.ss-action").select_option(item.action)
         row.locator("select.ss-reason").select_option(item.reasons[0])
+    first = rubric.items[0]
+    note = "Ask Priya before we promise <b>anything</b>"
+    page.get_by_label("Note for your team (optional, not scored)").first.fill(note)
     page.locator("button.ss-check").click()
     wait_for_attempts(page, rubric.id, 1)
     assert page.locator("li.ss-item-met").count() == len(rubric.items)
+    saved = page.evaluate(
+        "(ex) => skischoolLive.store.all().filter(a => a.exercise === ex)[0]", rubric.id
+    )
+    assert json.loads(saved["answer"])[first.id]["note"] == note  # kept, and not scored
     assert "Pass" in page.locator(".ss-announce").inner_text()
     critical = next(i for i in rubric.items if i.critical)
     wrong = "leave" if critical.action != "leave" else "reply"

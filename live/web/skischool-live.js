@@ -509,7 +509,12 @@
       Array.prototype.forEach.call(this.section.querySelectorAll("li.ss-item"), function (li) {
         var action = li.querySelector("select.ss-action").value;
         var reason = li.querySelector("select.ss-reason").value;
-        if (action || reason) sorting[li.getAttribute("data-ss-item")] = { action: action, reason: reason };
+        var noteBox = li.querySelector("input.ss-note");
+        var note = noteBox ? noteBox.value.trim() : "";
+        if (!(action || reason || note)) return;
+        var sorted = { action: action, reason: reason };
+        if (note) sorted.note = note; // kept with the attempt, never scored
+        sorting[li.getAttribute("data-ss-item")] = sorted;
       });
       return JSON.stringify(sorting);
     }
@@ -768,6 +773,8 @@
       Array.prototype.forEach.call(this.section.querySelectorAll("li.ss-item"), function (li) {
         li.querySelector("select.ss-action").value = "";
         li.querySelector("select.ss-reason").value = "";
+        var noteBox = li.querySelector("input.ss-note");
+        if (noteBox) noteBox.value = "";
         li.querySelector(".ss-mark").textContent = "";
         li.classList.remove("ss-item-met", "ss-item-unmet");
       });

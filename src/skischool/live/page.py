@@ -38,7 +38,7 @@ from ..reveal import (
     model_unlocked,
     model_wait,
 )
-from ..triage import ACTIONS, TriageRubric, as_sorting, sorting_json
+from ..triage import ACTIONS, MAX_NOTE, TriageRubric, as_sorting, sorting_json
 from .seal import has_sealed_models, opened_model
 
 if TYPE_CHECKING:
@@ -149,12 +149,17 @@ def _triage_parts(rubric: TriageRubric, uid: str) -> list[str]:
             f'<select id="{iid}-action" class="ss-action"><option value="">Choose…</option>{actions}</select>'
             f'<label for="{iid}-reason">Why</label>'
             f'<select id="{iid}-reason" class="ss-reason"><option value="">Choose…</option>{reasons}</select>'
-            '<span class="ss-mark" aria-live="off"></span></div></li>'
+            '<span class="ss-mark" aria-live="off"></span></div>'
+            # As in the notebook: a word for the team, kept with the attempt and never scored
+            # (free text could only be keyword-matched, which a list of buzzwords would pass).
+            f'<div class="ss-item-note"><label for="{iid}-note">Note for your team (optional, '
+            f'not scored)</label><input id="{iid}-note" class="ss-note" type="text" '
+            f'maxlength="{MAX_NOTE}" autocomplete="off" spellcheck="true"></div></li>'
         )
     return [
         f'<fieldset class="ss-field ss-queue" aria-describedby="{uid}-state">',
         f'<legend class="ss-label">The queue: {len(rubric.items)} comments. For each, pick what to '
-        "do and why.</legend>",
+        "do and why, and add a note for your team if it helps.</legend>",
         f'<ol class="ss-items">{"".join(rows)}</ol>',
         "</fieldset>",
     ]
