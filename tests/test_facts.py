@@ -183,6 +183,7 @@ def test_the_wrong_person_in_a_role_is_quoted_with_the_right_one() -> None:
         ("The manager, Zara, will tell us.", False),
         ("Leah and the manager are talking to the plumbers, Nadia.", True),
         ("Yes, Zara's swimming is still on, Nadia.", True),
+        ("Nadia, Zara manager Leah.", False),  # two wrong names equally near: no crash
     ],
 )
 def test_who_is_who_in_the_forms_replies_use(text: str, met: bool) -> None:
@@ -222,6 +223,8 @@ def test_a_wrong_percentage_on_the_subject_is_a_conflict() -> None:
 
 
 PIECES = [
+    "Zara manager Leah",
+    "Leah, the manager, Zara",
     "Hi ",
     "Zara",
     "Dev",

@@ -304,7 +304,7 @@ _IS_NEXT = frozenset(
         "now",
     ]
 )
-_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+_NEXT_WORD = re.compile(r"[ \t]{0,3}([A-Za-z]{1,20})")  # bounded: linear even under finditer
 # "Zara, the pool's manager, is ...": a name with a role between commas names, it does not greet.
 # A short noun phrase only: "Zara, the manager is finding out, good luck!" speaks to Zara.
 _APPOSITIVE = re.compile(r", ?(?:the|our|their|his|her|my|your|a|an)(?: [\w'’-]{1,20}){1,3},", re.I)

@@ -308,6 +308,8 @@ class Facts(Criterion):
         by speaking to, and the post's author, are never candidates: "Nadia, the manager is on
         it" speaks to Nadia, it does not name her."""
         out: list[tuple[F.Stated, str]] = []
+        if not others or not any(self.facts[i].get("names") for i in on_subject):
+            return out  # no role on this sentence's subjects has a name to check
         spoken_to = F.greeting(text, others)  # "Zara, the manager is ..." speaks to Zara
         named = [
             st
@@ -327,9 +329,10 @@ class Facts(Criterion):
                 continue
             for start, end in _mentions(low, fact.get("when") or []):
                 # Nearest first; on a tie the allowed name wins: when in doubt, no finding.
-                gap, _, nearest = min(
-                    (_gap(text, st.start, st.end, start, end), st.value not in allowed, st)
-                    for st in named
+                # (Stated has no order: the index settles a full tie, first name first.)
+                gap, _, _, nearest = min(
+                    (_gap(text, st.start, st.end, start, end), st.value not in allowed, k, st)
+                    for k, st in enumerate(named)
                 )
                 if gap <= NAME_GAP and nearest.value not in allowed:
                     moved = F.Stated(
