@@ -191,6 +191,17 @@ def test_who_is_who_in_the_forms_replies_use(text: str, met: bool) -> None:
     assert res.met is met, [f.message for f in res.findings]
 
 
+@pytest.mark.timeout(60)
+def test_a_wall_of_names_and_role_words_is_read_in_linear_time() -> None:
+    """One 'sentence' of 100,000 names: quadratic name matching would take hours, not seconds."""
+    wall = "Zara manager Leah Nadia " * 25_000
+    assert len(F.names(wall, 0, ["Zara", "Leah", "Nadia Okafor"])) == 75_000
+    res = check_pool("Zara, " + wall)
+    assert res.met is False and len(res.findings) == 10  # the pattern shown, not 75,000 times
+    promises = check("Have a voucher on us, " * 1_000)  # one sentence, a thousand offers
+    assert res.met is False and len(promises.findings) == 10
+
+
 def test_titles_are_not_first_names() -> None:
     assert F.name_forms("Dr Amira Hassan") == (
         "Dr Amira Hassan",

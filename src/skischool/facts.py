@@ -342,7 +342,7 @@ def names(sentence: str, base: int, people: list[str]) -> list[Stated]:
     "Dev is", and counts.
     """
     out: list[Stated] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(sentence))  # characters already part of a longer name: linear
     forms = sorted(((f, p) for p in people for f in name_forms(p)), key=lambda fp: -len(fp[0]))
     for form, person in forms:  # longest first: "Nadia Okafor" before "Nadia"
         start = sentence.find(form)
@@ -351,13 +351,9 @@ def names(sentence: str, base: int, people: list[str]) -> list[Stated]:
             before = sentence[start - 1] if start else " "
             after = sentence[end : end + 3]
             whole = not before.isalnum() and not (after[:1].isalnum() or after[:1] == "_")
-            if (
-                whole
-                and not _possessive(sentence, end)
-                and not any(s <= start < e for s, e in taken)
-            ):
+            if whole and not taken[start] and not _possessive(sentence, end):
                 out.append(Stated("name", person, base + start, base + end))
-                taken.append((start, end))
+                taken[start:end] = b"\x01" * (end - start)
             start = sentence.find(form, start + 1)
     return sorted(out, key=lambda st: st.start)
 

@@ -10,7 +10,9 @@ in a role ("Zara, the pool's manager") or opens by greeting someone who did not 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from .. import facts as F
@@ -61,6 +63,12 @@ FACT = Obj(
 #: A name belongs to a role word when at most this many words stand between them:
 #: "Dev, the pool's duty manager" (3), "the manager, Dev" (0).
 NAME_GAP = 4
+#: Characters either side of a role word where a name can be NAME_GAP words away.
+NAME_WINDOW = 160
+#: Findings one check reports: enough to show the pattern, not a wall of the same complaint.
+MAX_FINDINGS = 10
+#: Role words weighed per sentence: a reply names a role a few times, a paste thousands.
+MAX_ROLE_MENTIONS = 40
 _WORD = re.compile(r"\w+")
 # Between a role word and a name, these start another clause: the name is someone else's.
 _CLAUSE_BREAK = re.compile(
@@ -244,11 +252,15 @@ class Facts(Criterion):
                 conflicts = self._conflicts(on_subject, s.text, s.start)
                 conflicts += self._wrong_people(on_subject, s.text, low, s.start, others)
                 for stated, say in sorted(conflicts, key=lambda pair: pair[0].start):
+                    if len(findings) >= MAX_FINDINGS:
+                        break
                     if an.context(stated.start, stated.end).negated:
                         continue
                     findings.append(self._finding(doc, stated, say))
             if self.offers is not None:
                 for stated in F.offers(s.text, s.start):
+                    if len(findings) >= MAX_FINDINGS:
+                        break
                     ctx = an.context(stated.start, stated.end)
                     if ctx.negated or ctx.quoted or ctx.question or stated.value in self.offers:
                         continue
@@ -263,7 +275,7 @@ class Facts(Criterion):
                             doc, stated, say + f", not a {stated.value}".replace("-", " ")
                         )
                     )
-            if len(findings) >= 10:
+            if len(findings) >= MAX_FINDINGS:
                 break
         if findings:
             return False, findings, ""
@@ -320,6 +332,7 @@ class Facts(Criterion):
         ]
         if not named:
             return out
+        starts = [st.start for st in named]  # sorted: names() returns them in order
         if len(low) != len(text):  # "İ".lower() is two characters: keep offsets aligned
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         for i in on_subject:
@@ -327,12 +340,18 @@ class Facts(Criterion):
             allowed = set(fact.get("names") or [])
             if not allowed:
                 continue
-            for start, end in _mentions(low, fact.get("when") or []):
+            for start, end in islice(_mentions(low, fact.get("when") or []), MAX_ROLE_MENTIONS):
+                # Only names near enough to be within NAME_GAP words are weighed, so a pasted
+                # wall of names and role words stays linear.
+                lo = bisect_left(starts, start - NAME_WINDOW)
+                hi = bisect_right(starts, end + NAME_WINDOW)
+                if lo >= hi:
+                    continue
                 # Nearest first; on a tie the allowed name wins: when in doubt, no finding.
                 # (Stated has no order: the index settles a full tie, first name first.)
                 gap, _, _, nearest = min(
                     (_gap(text, st.start, st.end, start, end), st.value not in allowed, k, st)
-                    for k, st in enumerate(named)
+                    for k, st in enumerate(named[lo:hi])
                 )
                 if gap <= NAME_GAP and nearest.value not in allowed:
                     moved = F.Stated(
