@@ -57,9 +57,15 @@ _DATE = re.compile(
 
 _PERCENT = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?) ?(?:%|per ?cent\b)", re.I)
 # A reply's opening greeting: "Hi Zara,", "Dear Zara", "Zara, ...", "@zara_swims thanks".
+# A reply's opening greeting. A strong salutation greets whatever follows the name ("Hi Zara
+# thanks for ..."); a weaker one greets only a name closed by punctuation ("Sorry Alfie, ...",
+# "Congratulations Cal!"), because "Sorry, Dev is away" and "Thanks, Dev will call" name Dev
+# without speaking to him.
 _SALUTATION = re.compile(
-    r"\W{0,3}(?:(?:hi|hey|hello|hiya|dear|morning|evening|afternoon|good (?:morning|afternoon|evening)"
-    r"|thanks|thank you|cheers)\b[ ,!]{0,3})?",
+    r"\W{0,3}(?:(?P<strong>hi|hey|hello|hiya|dear|morning|evening|afternoon"
+    r"|good (?:morning|afternoon|evening))"
+    r"|thanks|thank you|cheers|sorry|so sorry|oh|aw|aww|congratulations|congrats|welcome"
+    r"|well done)\b[ ,!]{0,3}",
     re.I,
 )
 
@@ -333,13 +339,15 @@ def name_forms(person: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-def names(sentence: str, base: int, people: list[str]) -> list[Stated]:
+def names(
+    sentence: str, base: int, people: list[str], *, possessives: bool = False
+) -> list[Stated]:
     """Known people named in a sentence, as a reply writes a name: capital first, whole words.
 
     Only the scenario's own people count, never any capitalised word, so a place or a club
     ("Castlegate", "Otterbrook families") is never taken for a person. A possessive ("Zara's
-    race") names whose something it is, not who, so it is left out; "Dev's the manager" is
-    "Dev is", and counts.
+    race") names whose something it is, not who, so it is left out unless ``possessives`` is
+    set (naming someone at all); "Dev's the manager" is "Dev is", and counts either way.
     """
     out: list[Stated] = []
     taken = bytearray(len(sentence))  # characters already part of a longer name: linear
@@ -351,7 +359,7 @@ def names(sentence: str, base: int, people: list[str]) -> list[Stated]:
             before = sentence[start - 1] if start else " "
             after = sentence[end : end + 3]
             whole = not before.isalnum() and not (after[:1].isalnum() or after[:1] == "_")
-            if whole and not taken[start] and not _possessive(sentence, end):
+            if whole and not taken[start] and (possessives or not _possessive(sentence, end)):
                 out.append(Stated("name", person, base + start, base + end))
                 taken[start:end] = b"\x01" * (end - start)
             start = sentence.find(form, start + 1)
@@ -379,30 +387,61 @@ def introduces_writer(sentence: str, stated: Stated, base: int = 0) -> bool:
 
 def greeting(text: str, people: list[str]) -> Stated | None:
     """The known person a reply opens by greeting, if any: "Hi Zara,", "Zara, ...", "Sorry,
-    Zara!". Without "hi" and the like, the name must be followed by a comma, dash, colon or "!",
-    so that "Zara swam brilliantly" is not a greeting. A name with a role between commas ("Kasia,
-    our boot fitter, is ...") and a writer's own name ("Hi, Ali here") are not greetings either.
+    Zara!", "Congratulations Cal!".
+
+    Only a strong salutation ("hi", "dear") greets a name whatever follows it. Otherwise the
+    name must be closed: by a comma or "!" after a bare name ("Zara swam brilliantly", "Rhys –
+    duty manager" and "Jess: that's who" are not greetings), or also by "." or the end after a
+    weaker opening ("Sorry, Zara."). A name then described ("Kasia, our boot fitter, is ...",
+    "Jess, who teaches ...", "Rhys, duty manager at Kingsway, here") or a writer's own name
+    ("Hi, Ali here") is not a greeting either.
     """
     m = _SALUTATION.match(text)
-    saluted = bool(m and m.group().strip(" ,!"))
-    starts = [(m.end() if m else 0, saluted)]
+    starts: list[tuple[int, str]] = []
+    if m:
+        starts.append((m.end(), "strong" if m.group("strong") else "weak"))
+    else:
+        starts.append((0, "bare"))
     opener = _OPENER.match(text)
     if opener and opener.end() != starts[0][0]:
-        starts.append((opener.end(), False))
-    for at, hailed in starts:
+        starts.append((opener.end(), "weak"))
+    for at, kind in starts:
         rest = text[at:].lstrip("@")
+        if len(rest) < len(text[at:]):
+            kind = "strong"  # "@zara ...": a mention speaks to her, whatever follows
         at += len(text[at:]) - len(rest)
         found = next(iter(names(rest[:80], at, people)), None)
         if found is None or found.start != at:
             continue
         after = text[found.end :]
-        if _APPOSITIVE.match(after) or introduces_writer(text, found):
+        if _described(after) or introduces_writer(text, found):
             return None
         follows = after.lstrip(" ")[:1]
-        closes = (",", "!", ":", "-", "–", "—") + ((".", "") if at and not hailed else ())
-        if hailed or follows in closes:
+        closes = (",", "!") if kind == "bare" else (",", "!", ".", "?", "")
+        if kind == "strong" or follows in closes:
             return Stated("greeting", found.value, 0, found.end)
     return None
+
+
+# After "Name, ": words that start describing the name rather than speaking to them.
+_DESCRIBING = re.compile(r", ?(?:who|whose|which|from|of|at)\b", re.I)
+# "Alfie, Lou's little one, ...": a capitalised possessive (a name's), never "that's" or "it's".
+_NAMES_OWN = re.compile(r", ?[A-Z][\w-]{0,29}['’]s ")
+# "Name, <a few words>, here|is|has ...": the name is the subject of the sentence.
+_SUBJECT_AFTER = re.compile(
+    r", ?(?:[\w'’-]{1,30} ){0,5}[\w'’-]{1,30}, ?(?:here|is|was|has|had|will|speaking|writing)\b",
+    re.I,
+)
+
+
+def _described(after: str) -> bool:
+    """Does what follows a name describe it ("Jess, who teaches ...") rather than address it?"""
+    return bool(
+        _APPOSITIVE.match(after)
+        or _DESCRIBING.match(after)
+        or _NAMES_OWN.match(after)
+        or _SUBJECT_AFTER.match(after)
+    )
 
 
 def offers(sentence: str, base: int) -> list[Stated]:

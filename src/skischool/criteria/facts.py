@@ -371,7 +371,7 @@ class Facts(Criterion):
         if greeted is None:
             return []
         own = [author.name, *([author.handle.lstrip("@")] if author.handle.strip() else [])]
-        if any(F.names(s.text, 0, own) for s in doc.analysis.sentences[:400]):
+        if any(F.names(s.text, 0, own, possessives=True) for s in doc.analysis.sentences[:400]):
             return []  # the author is named too: greeting someone else as well is fine
         span = F.Stated("greeting", greeted.value, first.start, first.start + greeted.end)
         return [self._finding(doc, span, f"the post is from {author.name}")]
