@@ -79,6 +79,16 @@ def test_progress_grid_says_done_trying_or_not_started(four: Roster) -> None:
     assert (cells["A"][0].passed, cells["A"][0].total) == (3, 3)
 
 
+def two_scores(folder: Path, e: list, rows: list[tuple[str, int, int]]) -> None:  # type: ignore[type-arg]
+    """Each learner hands in one attempt at the first exercise and one at the second."""
+    for name, first, second in rows:
+        hand_in(folder, f"{name}.json", [attempt(e[0], first), attempt(e[1], second)])
+
+
+def analysed(folder: Path, course: Course) -> list[an.Item]:
+    return an.item_analysis(roster(collect(folder, course), course))
+
+
 def test_item_analysis_looks_only_at_learners_who_tried_the_exercise(four: Roster) -> None:
     items = an.item_analysis(four)
     assert [(x.tried, x.ranked, x.group) for x in items] == [
@@ -112,13 +122,12 @@ def test_a_learner_who_has_not_reached_an_exercise_does_not_count_as_failing_it(
 ) -> None:
     e = list(tiny.exercises())
     folder = tmp_path / "class"
-    for name, first, second in (("P", 100, 90), ("Q", 30, 60), ("R", 80, 70), ("S", 20, 40)):
-        hand_in(folder, f"{name}.json", [attempt(e[0], first), attempt(e[1], second)])
-    before = an.item_analysis(roster(collect(folder, tiny), tiny))[0]
+    two_scores(folder, e, [("P", 100, 90), ("Q", 30, 60), ("R", 80, 70), ("S", 20, 40)])
+    before = analysed(folder, tiny)[0]
     # Three fast learners who have only reached cp-q1 (and did well on it) join the class.
     for name in "TUV":
         hand_in(folder, f"{name}.json", [attempt(e[1], 100)])
-    after = an.item_analysis(roster(collect(folder, tiny), tiny))[0]
+    after = analysed(folder, tiny)[0]
     assert (after.tried, after.rate, after.d, after.r) == (
         before.tried,
         before.rate,
@@ -134,9 +143,8 @@ def test_a_tie_at_the_edge_of_a_group_is_shared_not_broken_by_name(
     e = list(tiny.exercises())
     folder = tmp_path / "class"
     # spot1 is the item; cp-q1 gives each learner's standing: P and Q tie at the top with 90.
-    for name, item, standing in (("P", 100, 90), ("Q", 30, 90), ("R", 30, 50), ("S", 100, 40)):
-        hand_in(folder, f"{name}.json", [attempt(e[0], item), attempt(e[1], standing)])
-    item = an.item_analysis(roster(collect(folder, tiny), tiny))[0]
+    two_scores(folder, e, [("P", 100, 90), ("Q", 30, 90), ("R", 30, 50), ("S", 100, 40)])
+    item = analysed(folder, tiny)[0]
     assert item.group == 1  # 27 % of 4
     assert item.top == 0.5  # P (passed) and Q (failed) share the one place; by name, P alone: 1.0
     assert item.bottom == 1.0  # S, alone at the bottom, passed
@@ -146,16 +154,15 @@ def test_a_tie_at_the_edge_of_a_group_is_shared_not_broken_by_name(
 def test_everyone_passing_cannot_separate_and_is_not_flagged(tiny: Course, tmp_path: Path) -> None:
     e = list(tiny.exercises())
     folder = tmp_path / "class"
-    for name, other in zip("PQR", (100, 60, 20), strict=True):
-        hand_in(folder, f"{name}.json", [attempt(e[0], 100), attempt(e[1], other)])
-    items = an.item_analysis(roster(collect(folder, tiny), tiny))
+    two_scores(folder, e, [("P", 100, 100), ("Q", 100, 60), ("R", 100, 20)])
+    items = analysed(folder, tiny)
     assert items[0].reading.startswith("Everyone who tried it passed") and not items[0].flagged
     assert items[0].r is None  # no variance, no correlation
 
 
 def test_one_learner_gives_figures_to_nobody(tiny: Course, tmp_path: Path) -> None:
     hand_in(tmp_path / "class", "solo.json", [attempt(next(tiny.exercises()), 60)])
-    items = an.item_analysis(roster(collect(tmp_path / "class", tiny), tiny))
+    items = analysed(tmp_path / "class", tiny)
     assert items[0].tried == 1 and items[0].d is None and items[0].group == 0
     assert items[0].reading == "Nobody who tried it has passed yet: nothing to compare"
     assert all(item.d is None for item in items)

@@ -377,9 +377,14 @@ def _possessive(sentence: str, end: int) -> bool:
 
 
 def introduces_writer(sentence: str, stated: Stated, base: int = 0) -> bool:
-    """ "Ali here", "I'm Ali", "it's Ali from the club": the writer's own name."""
+    """ "Ali here", "I'm Ali", "it's Ali from the club", "... checking now – Ali": the writer's
+    own name, introducing the reply or signing it after a dash or a line break."""
     start, end = stated.start - base, stated.end - base
     if _SELF_AFTER.match(sentence, end):
+        return True
+    if not sentence[end:].strip(" .!\n\t") and sentence[:start].rstrip(" \t").endswith(
+        ("-", "–", "—", "~", "\n")
+    ):
         return True
     before = sentence[max(0, start - 12) : start].lower().rstrip()
     return before.endswith(("i'm", "i’m", "i am", "it's", "it’s", "this is", "my name is"))

@@ -316,9 +316,9 @@ class Facts(Criterion):
         self, on_subject: list[int], text: str, low: str, base: int, others: list[str]
     ) -> list[tuple[F.Stated, str]]:
         """Known people set in a role that is someone else's: the person named nearest a role
-        word (at most NAME_GAP words away) must be one the fact allows. Whoever a sentence opens
-        by speaking to, and the post's author, are never candidates: "Nadia, the manager is on
-        it" speaks to Nadia, it does not name her."""
+        word (at most NAME_GAP words away) must be one the fact allows. Never candidates: whoever
+        a sentence opens by speaking to, the writer's own name, and the post's author ("Nadia,
+        the manager is on it" speaks to Nadia, it does not name her)."""
         out: list[tuple[F.Stated, str]] = []
         if not others or not any(self.facts[i].get("names") for i in on_subject):
             return out  # no role on this sentence's subjects has a name to check
@@ -326,9 +326,7 @@ class Facts(Criterion):
         named = [
             st
             for st in F.names(text, 0, others)
-            if not (spoken_to and st.start < spoken_to.end)
-            and not _signature(text, st)
-            and not F.introduces_writer(text, st)
+            if not (spoken_to and st.start < spoken_to.end) and not F.introduces_writer(text, st)
         ]
         if not named:
             return out
@@ -390,13 +388,6 @@ def _is_author(person: str, author_name: str) -> bool:
     return bool(author_name.strip()) and bool(
         set(F.name_forms(person)) & set(F.name_forms(author_name))
     )
-
-
-def _signature(text: str, stated: F.Stated) -> bool:
-    """ "... checking now – Leah": a name that ends the sentence after a dash or a line break
-    signs it; it does not fill a role."""
-    after = text[stated.end :].strip(" .!\n\t")
-    return not after and text[: stated.start].rstrip(" \t").endswith(("-", "–", "—", "~", "\n"))
 
 
 def _gap(text: str, a_start: int, a_end: int, b_start: int, b_end: int) -> int:
