@@ -60,6 +60,21 @@ def test_parse_date(text: str, value: tuple[int, int] | None) -> None:
     assert F.parse_date(text) == value
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's free, for ages 5 to 11, and no need to book.",
+        "Open to children 5 to 11.",
+        "Years 3-6 welcome.",
+        "Great for 5 to 11 year olds.",
+        "Kids 8-12 only.",
+    ],
+)
+def test_ranges_of_ages_and_school_years_are_not_clock_times(text: str) -> None:
+    # From a blind reply to the Lego club exercise: "ages 5 to 11" was read as "5 till 11".
+    assert F.times(text, 0) == []
+
+
 def test_days_need_a_capital_for_three_letter_forms() -> None:
     assert [s.value for s in F.days("Open Sun and Sat, sundays too. The sun is out.", 0)] == [
         "sunday",
@@ -165,6 +180,15 @@ def test_known_names_are_found_whole_with_capitals_and_not_as_possessives() -> N
         ("Congratulations Cal!", "Cal"),
         ("Congrats Cal!!", "Cal"),
         ("Cal, that's brilliant news.", "Cal"),  # "that's" is not a name's possessive
+        # Openings that greet in other words: longer openers, "hi there", no capitals at all.
+        ("Thanks so much for the heads-up, Jess!", "Jess"),
+        ("Thank you so much for asking, Zara. We'll know soon.", "Zara"),
+        ("Hi there Zara, we know.", "Zara"),
+        ("hi zara, we know.", "Zara"),
+        ("cheers dev!", "Dev"),
+        ("sorry, dev team is on it", None),  # lower case still needs the name closed
+        ("Hi, zara knows.", None),  # a capital anywhere near: names need theirs
+        ("We will all know by three, Zara is asking.", None),
     ],
 )
 def test_greetings(text: str, greeted: str | None) -> None:
@@ -202,6 +226,11 @@ def test_the_wrong_person_in_a_role_is_quoted_with_the_right_one() -> None:
         ("Leah and the manager are talking to the plumbers, Nadia.", True),
         ("Yes, Zara's swimming is still on, Nadia.", True),
         ("Nadia, Zara manager Leah.", False),  # two wrong names equally near: no crash
+        # A denied role puts nobody in it.
+        ("Nadia, Zara was never the manager.", True),
+        ("Nadia, no, Leah isn't the manager. Dev is.", True),
+        ("Nadia, not to worry, Zara the manager is on it.", False),
+        ("No worries Nadia, Zara the manager will tell us.", False),
     ],
 )
 def test_who_is_who_in_the_forms_replies_use(text: str, met: bool) -> None:

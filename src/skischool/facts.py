@@ -63,7 +63,7 @@ _PERCENT = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?) ?(?:%|per ?cent\b)", 
 # without speaking to him.
 _SALUTATION = re.compile(
     r"\W{0,3}(?:(?P<strong>hi|hey|hello|hiya|dear|morning|evening|afternoon"
-    r"|good (?:morning|afternoon|evening))"
+    r"|good (?:morning|afternoon|evening))(?:[ ,]{1,2}(?:there|again))?"
     r"|thanks|thank you|cheers|sorry|so sorry|oh|aw|aww|congratulations|congrats|welcome"
     r"|well done)\b[ ,!]{0,3}",
     re.I,
@@ -172,7 +172,12 @@ def times(sentence: str, base: int) -> list[Stated]:
         if (
             int(h1) > 24
             or int(h2) > 24
-            or (not a1 and not a2 and not (m1 or m2) and _looks_like_count(sentence, m.end()))
+            or (
+                not a1
+                and not a2
+                and not (m1 or m2)
+                and (_looks_like_count(sentence, m.end()) or _counted_before(sentence, m.start()))
+            )
         ):
             continue
         first = (m.start(1), m.end(3) if a1 else m.end(2) if m1 else m.end(1))
@@ -189,11 +194,44 @@ def times(sentence: str, base: int) -> list[Stated]:
 
 
 def _looks_like_count(sentence: str, end: int) -> bool:
-    """ "2 to 3 days", "5-10 minutes": a range of amounts, not a clock time."""
+    """ "2 to 3 days", "5-10 minutes", "5 to 11 year olds": a range of amounts, not a clock time."""
     rest = sentence[end : end + 12].lower().lstrip()
     return rest.startswith(
-        ("day", "week", "hour", "minute", "min", "month", "year", "people", "%", "x ")
+        (
+            "day",
+            "week",
+            "hour",
+            "minute",
+            "min",
+            "month",
+            "year",
+            "yr",
+            "people",
+            "%",
+            "x ",
+            "kid",
+            "child",
+            "adult",
+            "player",
+            "member",
+            "place",
+            "seat",
+            "ticket",
+            "of ",
+        )
     )
+
+
+# Words that make the numbers after them amounts: "ages 5 to 11", "Years 3-6", "sizes 4 to 6".
+_COUNTED = ("age", "ages", "aged", "year", "years", "size", "sizes", "grade", "grades", "level")
+_COUNTED += ("levels", "page", "pages", "chapter", "chapters", "room", "rooms", "lane", "lanes")
+_COUNTED += ("children", "kids", "boys", "girls", "pupils", "players", "singers", "under")
+
+
+def _counted_before(sentence: str, start: int) -> bool:
+    """Does a word just before a bare range make it an amount ("for ages 5 to 11")?"""
+    words = sentence[max(0, start - 16) : start].lower().split()
+    return bool(words) and words[-1].strip("(,:") in _COUNTED
 
 
 def days(sentence: str, base: int) -> list[Stated]:
@@ -316,11 +354,12 @@ _NEXT_WORD = re.compile(r"[ \t]{0,3}([A-Za-z]{1,20})")  # bounded: linear even u
 _APPOSITIVE = re.compile(r", ?(?:the|our|their|his|her|my|your|a|an)(?: [\w'’-]{1,20}){1,3},", re.I)
 # "Ali here", "Ali from Cinder Cycles": the writer introducing themselves.
 _SELF_AFTER = re.compile(r" (?:here|from|at)\b", re.I)
-# A short opening before a comma: "Sorry, Sam," "Good catch, Sam!" "Thanks a lot, Jamal!"
-# Never a phrase that starts like a noun phrase: "The manager, Zara, will tell us" names her.
+# A short opening before a comma: "Sorry, Sam," "Good catch, Sam!" "Thanks so much for the
+# heads-up, Jamal!" Never a phrase that starts like a noun phrase: "The manager, Zara, will tell
+# us" names her.
 _OPENER = re.compile(
     r"\W{0,3}(?!(?:the|our|a|an|my|your|their|his|her|this|that|these|those)\b)"
-    r"(?:[A-Za-z']{1,15} ){0,3}[A-Za-z']{1,15}, ?",
+    r"(?:[A-Za-z'’-]{1,15} ){0,7}[A-Za-z'’-]{1,15}, ?",
     re.I,
 )
 
@@ -416,6 +455,10 @@ def greeting(text: str, people: list[str]) -> Stated | None:
             kind = "strong"  # "@zara ...": a mention speaks to her, whatever follows
         at += len(text[at:]) - len(rest)
         found = next(iter(names(rest[:80], at, people)), None)
+        if found is None and not any(c.isupper() for c in text[: at + 80]):
+            found = _lowercase_name(
+                rest[:80], at, people
+            )  # "hi zara, ..." written all in lower case
         if found is None or found.start != at:
             continue
         after = text[found.end :]
@@ -426,6 +469,13 @@ def greeting(text: str, people: list[str]) -> Stated | None:
         if kind == "strong" or follows in closes:
             return Stated("greeting", found.value, 0, found.end)
     return None
+
+
+def _lowercase_name(window: str, at: int, people: list[str]) -> Stated | None:
+    """The first known person a reply written without capitals names in ``window``."""
+    lowered = {p.lower(): p for p in people}
+    found = next(iter(names(window, at, list(lowered))), None)
+    return found and Stated(found.kind, lowered[found.value], found.start, found.end)
 
 
 # After "Name, ": words that start describing the name rather than speaking to them.

@@ -16,6 +16,7 @@ from itertools import islice
 from typing import Any
 
 from .. import facts as F
+from ..language import Analysis
 from ..result import Finding
 from ..schema import Field, ListOf, Obj, Str
 from .base import Author, Criterion, Doc, Scenario, TypeExample
@@ -250,7 +251,7 @@ class Facts(Criterion):
             on_subject = [i for i, f in enumerate(self.facts) if _about(low, f.get("when"))]
             if on_subject:
                 conflicts = self._conflicts(on_subject, s.text, s.start)
-                conflicts += self._wrong_people(on_subject, s.text, low, s.start, others)
+                conflicts += self._wrong_people(on_subject, s.text, low, s.start, others, an)
                 for stated, say in sorted(conflicts, key=lambda pair: pair[0].start):
                     if len(findings) >= MAX_FINDINGS:
                         break
@@ -313,12 +314,19 @@ class Facts(Criterion):
         return sorted(out, key=lambda pair: pair[0].start)
 
     def _wrong_people(
-        self, on_subject: list[int], text: str, low: str, base: int, others: list[str]
+        self,
+        on_subject: list[int],
+        text: str,
+        low: str,
+        base: int,
+        others: list[str],
+        an: Analysis,
     ) -> list[tuple[F.Stated, str]]:
         """Known people set in a role that is someone else's: the person named nearest a role
         word (at most NAME_GAP words away) must be one the fact allows. Never candidates: whoever
         a sentence opens by speaking to, the writer's own name, and the post's author ("Nadia,
-        the manager is on it" speaks to Nadia, it does not name her)."""
+        the manager is on it" speaks to Nadia, it does not name her). A denied role puts nobody
+        in it ("Zara was never the manager")."""
         out: list[tuple[F.Stated, str]] = []
         if not others or not any(self.facts[i].get("names") for i in on_subject):
             return out  # no role on this sentence's subjects has a name to check
@@ -339,6 +347,8 @@ class Facts(Criterion):
             if not allowed:
                 continue
             for start, end in islice(_mentions(low, fact.get("when") or []), MAX_ROLE_MENTIONS):
+                if an.context(base + start, base + end).negated:
+                    continue  # "Leah isn't the manager": the role is denied, nobody is in it
                 # Only names near enough to be within NAME_GAP words are weighed, so a pasted
                 # wall of names and role words stays linear.
                 lo = bisect_left(starts, start - NAME_WINDOW)
