@@ -79,6 +79,23 @@ def test_sentences(text: str, expected: list[str]) -> None:
         ("Sorry, refund, Saturday, 3pm, Dev, plumbers, update, gala, pool, thanks", True),
         # Terse short sentences are a style, not a keyword run (a blind reply, wrongly flagged).
         ("Four high chairs, Sue, plus a baby-changing room. Two toddlers sorted. Nadia", False),
+        # Headline style with a few three-word lines (blind salads that passed a checkpoint) ...
+        (
+            "Sorry Leanne. Our fault. Mixer not cleaned. Brownies 6-8 June: don't eat. Full "
+            "refund. Off shelves. Council told. Own mixer now. Update Thursday.",
+            True,
+        ),
+        (
+            "Sorry Maya. New app. Flat number lost. DM flat and postcode. Box today before 7pm. "
+            "£18 refunds. Will update.",
+            True,
+        ),
+        # ... and a real public reply, praised, just as clipped but with more small words.
+        (
+            "Shock horror. Police officers taking a break and drinking tea. In public! Brilliant "
+            "scoop. Makes you proud of the British press.",
+            False,
+        ),
         ("", False),
     ],
 )
