@@ -113,6 +113,15 @@ def test_rubric_naming_an_unknown_concept_gets_a_located_error() -> None:
     assert "criteria[0].concepts[0]" in msg and "unknown concept 'thank'" in msg and "thanks" in msg
 
 
+def test_an_unknown_excusing_concept_gets_a_located_error() -> None:
+    data = reply_rubric_data([criterion("avoid", phrases=["the system"], unless=["owning"])])
+    with pytest.raises(RubricError) as exc:
+        rubric_from_dict(data)
+    msg = str(exc.value)
+    assert "criteria[0].unless[0]" in msg and "unknown concept 'owning'" in msg
+    assert "ownership" in msg
+
+
 def test_a_rubric_can_add_and_except_phrases_on_a_concept() -> None:
     data = reply_rubric_data(
         [

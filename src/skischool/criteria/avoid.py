@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from ..result import Finding
 from ..schema import Field
+from ..textmatch import Match
 from .base import (
+    CONCEPT_IDS,
     CONCEPTS_FIELD,
     EXCEPTIONS_FIELD,
     IGNORE_FIELD,
@@ -22,6 +24,8 @@ from .base import (
 )
 
 DEFAULT_IGNORE = ("negated", "quoted", "reported", "offered")
+#: Excusing moves looked for in one reply: a reply owns things a few times, a paste thousands.
+EXCUSE_LIMIT = 200
 
 
 class Avoid(Criterion):
@@ -35,6 +39,12 @@ class Avoid(Criterion):
         CONCEPTS_FIELD,
         EXCEPTIONS_FIELD,
         IGNORE_FIELD,
+        Field(
+            "unless",
+            CONCEPT_IDS,
+            "Concepts that excuse a use in the same sentence: 'the system double-booked, which "
+            "is our fault' explains a cause and owns it (unless: [ownership]).",
+        ),
     ]
     phrase_keys = ("phrases",)
     placeholders = ("match", "name", "suggest")
@@ -77,11 +87,32 @@ class Avoid(Criterion):
                 "Don't hesitate to DM us!",
             ],
         ),
+        TypeExample(
+            config={
+                "phrases": [{"regex": "(the|our) (new )?system (double-booked|messed up)"}],
+                "unless": ["ownership"],
+            },
+            passes=[
+                "Our new system double-booked the room, which is our fault, not yours.",
+                "The system double-booked you. That's on us, Jess.",
+                "Sorry, Jess! I'm moving the class now.",
+            ],
+            fails=[
+                "So sorry, Jess, our new system double-booked the room.",
+                "The system messed up, it's not our fault.",
+                "Our system double-booked. I'm moving the class. My mistake was trusting it.",
+            ],
+        ),
     ]
 
     def __init__(self, data: dict) -> None:
         super().__init__(data)
         self.matcher = matcher(data, "phrases", DEFAULT_IGNORE)
+        self.excuses = (
+            matcher(data, "", DEFAULT_IGNORE, exceptions=False, concepts_key="unless")
+            if data.get("unless")
+            else None
+        )
 
     @classmethod
     def check_config(cls, data: dict, rubric: dict) -> list[tuple[tuple[object, ...], str]]:
@@ -91,7 +122,27 @@ class Avoid(Criterion):
         return problems
 
     def evaluate(self, doc: Doc) -> tuple[bool | None, list[Finding], str]:
-        matches = self.matcher.hits(doc, limit=MAX_FINDINGS)
+        if self.excuses is None:
+            matches = self.matcher.hits(doc, limit=MAX_FINDINGS)
+        else:
+            matches = self._unexcused(doc)
         if not matches:
             return True, [], ""
         return False, self.match_findings(doc, matches), ""
+
+    def _unexcused(self, doc: Doc) -> list[Match]:
+        """Uses not excused by an ``unless`` move in their own sentence or the next one ("the
+        system double-booked. That's on us." explains the cause and owns it)."""
+        an = doc.analysis
+        matches = self.matcher.hits(doc, limit=EXCUSE_LIMIT)
+        if not matches:
+            return []
+        assert self.excuses is not None
+        owned = {an.sentence_index(m.start) for m in self.excuses.hits(doc, EXCUSE_LIMIT)}
+        owned.discard(None)
+        kept = []
+        for m in matches:
+            i = an.sentence_index(m.start)
+            if i is None or not ({i, i + 1} & owned):
+                kept.append(m)
+        return kept[:MAX_FINDINGS]

@@ -356,7 +356,7 @@ class Criterion:
         from ..concepts import lexicon
         from ..schema import _did_you_mean
 
-        for ckey in ("concepts", "also_concepts"):
+        for ckey in ("concepts", "also_concepts", "unless"):
             if ckey not in data:
                 continue
             known = lexicon()
