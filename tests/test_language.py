@@ -90,6 +90,11 @@ def test_sentences(text: str, expected: list[str]) -> None:
             "£18 refunds. Will update.",
             True,
         ),
+        (
+            'Agency gone. Wrong photos, racing bikes. "DM us", bad. Trainer, six weeks. Ten '
+            "minutes a day. Three new customers. Worth it.",
+            True,
+        ),
         # ... and a real public reply, praised, just as clipped but with more small words.
         (
             "Shock horror. Police officers taking a break and drinking tea. In public! Brilliant "
