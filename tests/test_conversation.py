@@ -282,3 +282,45 @@ def test_closes_may_name_what_one_path_adds_and_other_paths_skip_it() -> None:
     argued = rubric.check([ARGUED, PROMISE])
     public = next(c for c in argued.criteria if c.id == PUBLIC)
     assert public.met is False and "takes back the jab" in public.findings[0].message
+
+
+MOTORWAY = Path(__file__).parent.parent / "exercises/black-diamond/10-stuck-on-the-motorway.yaml"
+SNAP = "Please be patient, everyone, and scroll up: we said 6pm. The coach is stuck after a crash."
+
+
+@pytest.mark.parametrize(
+    ("second", "met"),
+    [
+        # After a snap, Nicola and Dev Patel both comment: greeting either is answering them.
+        ("Dev, you're right, and I'm sorry, my last reply came out wrong. Nobody is hurt.", True),
+        ("Nicola, I'm sorry, my last reply came out wrong. Nobody is hurt.", True),
+        # Rob is on the coach; he wrote none of it.
+        ("Rob, sorry, my last reply came out wrong. Nobody is hurt.", False),
+    ],
+)
+def test_a_reply_may_greet_any_writer_of_the_comments_it_answers(second: str, met: bool) -> None:
+    r = load_rubric(MOTORWAY)
+    assert isinstance(r, ConversationRubric)
+    verdicts, _ = r.walk([SNAP, second])
+    assert verdicts[0].move == "argued" and verdicts[1].post.author == "Two new comments"
+    facts = next(c for c in verdicts[1].result.criteria if c.id == "facts")
+    assert facts.met is met, [f.message for f in facts.findings]
+    if not met:
+        assert "the post is from Nicola Baines and Dev Patel" in facts.findings[0].message
+
+
+def test_greeting_a_bystander_when_the_author_alone_wrote_is_still_wrong() -> None:
+    r = load_rubric(MOTORWAY)
+    assert isinstance(r, ConversationRubric)
+    first = r.model_reply.split("\n\n")[0].removeprefix("Reply 1: ")
+    verdicts, _ = r.walk([first, "Dev, I'm sorry: nobody has gone to hospital. Next update 6pm."])
+    assert verdicts[0].move == "owned"
+    facts = next(c for c in verdicts[1].result.criteria if c.id == "facts")
+    assert facts.met is False and "the post is from Nicola Baines" in facts.findings[0].message
+
+
+def test_writers_must_be_names() -> None:
+    problems = _problems(lambda d: d["turns"][0]["next"]["argued"].update(writers=["sue"]))
+    assert any(
+        p.startswith("turns[0].next.argued.writers[0]:") and "capital first" in p for p in problems
+    ), problems

@@ -58,6 +58,8 @@ class Branch:
     adds: tuple[Criterion, ...] = ()
     # Who posts it, when not the person who started the thread (a bystander joining in).
     author: str = ""
+    # The people whose comments it holds, when not the thread's author alone.
+    writers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -139,17 +141,21 @@ class ConversationRubric(RubricBase):
         """Judge the replies given so far, in order; returns them and the next post (or None)."""
         post = Post(self.author_name, self.scenario.post if self.scenario else "")
         came_by = ""
+        writers: tuple[str, ...] = ()
         verdicts: list[TurnVerdict] = []
         for i, turn in enumerate(self.turns):
             if i >= len(replies):
                 return verdicts, post
-            scenario = replace(self.scenario, post=post.text) if self.scenario else None
+            scenario = (
+                replace(self.scenario, post=post.text, writers=writers) if self.scenario else None
+            )
             result = self.turn_rubric(i, came_by).check(replies[i], scenario)
             move = self.move(turn, result) if turn.next else ""
             verdicts.append(TurnVerdict(i + 1, turn, post, replies[i], result, move))
             if move:
                 branch = turn.next[move]
                 post, came_by = Post(branch.author or self.author_name, branch.post), move
+                writers = branch.writers
         return verdicts, None
 
     @staticmethod

@@ -164,6 +164,12 @@ BRANCH = Obj(
             "Who posts it, when not the person who started the thread (e.g. a bystander).",
         ),
         Field(
+            "writers",
+            ListOf(Str(), min_items=1),
+            "The people whose comments it holds, as the scenario names them ('Sue Marsh'), "
+            "when not only the thread's author: a reply may greet any of them.",
+        ),
+        Field(
             "when",
             ListOf(Str(pattern=ID_PATTERN), min_items=1),
             "Criteria of this turn whose failure means the reply made this move "
@@ -610,6 +616,13 @@ def _check_conversation(data: dict[str, Any], p: _Problems, require_examples: bo
                 p.add(where, f"'{move}' needs 'when': the criteria whose failure means it")
             if move in ("owned", "answered") and "when" in branch:
                 p.add((*where, "when"), f"'{move}' is read from the verdict; it takes no 'when'")
+            for j, person in enumerate(branch.get("writers") or []):
+                if not (person.split() and person[:1].isupper()):
+                    p.add(
+                        (*where, "writers", j),
+                        f"'{person}' is not a name as replies write it, with a capital first: "
+                        "'Sue Marsh'",
+                    )
             for j, cid in enumerate(branch.get("when") or []):
                 if cid not in own:
                     p.add(
@@ -762,6 +775,7 @@ def _turn(t: dict[str, Any]) -> Turn:
             tuple(b.get("when", ())),
             tuple(crit(b.get("adds", []))),
             b.get("author", ""),
+            tuple(b.get("writers", ())),
         )
         for move, b in (t.get("next") or {}).items()
     }

@@ -39,6 +39,9 @@ class Scenario:
     post: str = ""
     context: str = ""
     writes: str = "reply"  # "post" when the learner writes a post of their own from a brief
+    # Others whose comments the post being answered holds (a thread's bystanders joining in,
+    # named as the scenario names them): a reply may greet any of them.
+    writers: tuple[str, ...] = ()
 
     def overridden(self, platform: str = "", name: str = "", handle: str = "") -> Scenario:
         """The same scenario with the platform or author given at check time (CLI, API)."""

@@ -370,18 +370,23 @@ class Facts(Criterion):
         return out
 
     def _wrong_greeting(self, doc: Doc, others: list[str]) -> list[Finding]:
-        """Opening with someone else's name ("Hi Zara," to Nadia) and never naming the author."""
+        """Opening with someone else's name ("Hi Zara," to Nadia) and never naming the author,
+        or any of the writers of the comments being answered (a thread's bystanders)."""
         author = doc.scenario.author
-        if not author.name.strip() or doc.scenario.writes == "post":
-            return []  # a post of the learner's own greets nobody in particular
+        writers = doc.scenario.writers
+        if not (author.name.strip() or writers) or doc.scenario.writes == "post":
+            return []  # nobody named to answer, or a post of the learner's own
         first = doc.analysis.sentences[0]
-        greeted = F.greeting(first.text, others)
-        if greeted is None:
-            return []
+        greeted = F.greeting(first.text, [*others, *writers])
+        if greeted is None or any(_is_author(greeted.value, w) for w in writers):
+            return []  # greeting whoever wrote one of the comments being answered is fine
         own = [author.name, *([author.handle.lstrip("@")] if author.handle.strip() else [])]
+        own += writers
         if any(F.names(s.text, 0, own, possessives=True) for s in doc.analysis.sentences[:400]):
             return []  # the author is named too: greeting someone else as well is fine
         span = F.Stated("greeting", greeted.value, first.start, first.start + greeted.end)
+        if writers:
+            return [self._finding(doc, span, f"the post is from {' and '.join(writers)}")]
         return [self._finding(doc, span, f"the post is from {author.name}")]
 
     def _finding(self, doc: Doc, stated: F.Stated, fact: str) -> Finding:
