@@ -42,8 +42,8 @@ class Avoid(Criterion):
         Field(
             "unless",
             CONCEPT_IDS,
-            "Concepts that excuse a use in the same sentence: 'the system double-booked, which "
-            "is our fault' explains a cause and owns it (unless: [ownership]).",
+            "Concepts that excuse a use in its own sentence or one either side: 'the system "
+            "double-booked, which is our fault' explains a cause and owns it (unless: [ownership]).",
         ),
     ]
     phrase_keys = ("phrases",)
@@ -95,12 +95,13 @@ class Avoid(Criterion):
             passes=[
                 "Our new system double-booked the room, which is our fault, not yours.",
                 "The system double-booked you. That's on us, Jess.",
+                "Our mistake, sorry. The system double-booked the room.",
                 "Sorry, Jess! I'm moving the class now.",
             ],
             fails=[
                 "So sorry, Jess, our new system double-booked the room.",
                 "The system messed up, it's not our fault.",
-                "Our system double-booked. I'm moving the class. My mistake was trusting it.",
+                "Our system double-booked. I'm moving the class now. Then I'll ring you. My mistake.",
             ],
         ),
     ]
@@ -131,8 +132,8 @@ class Avoid(Criterion):
         return False, self.match_findings(doc, matches), ""
 
     def _unexcused(self, doc: Doc) -> list[Match]:
-        """Uses not excused by an ``unless`` move in their own sentence or the next one ("the
-        system double-booked. That's on us." explains the cause and owns it)."""
+        """Uses not excused by an ``unless`` move in their own sentence or one either side ("our
+        mistake, sorry. The system double-booked." explains the cause and owns it)."""
         an = doc.analysis
         matches = self.matcher.hits(doc, limit=EXCUSE_LIMIT)
         if not matches:
@@ -143,6 +144,6 @@ class Avoid(Criterion):
         kept = []
         for m in matches:
             i = an.sentence_index(m.start)
-            if i is None or not ({i, i + 1} & owned):
+            if i is None or not ({i - 1, i, i + 1} & owned):
                 kept.append(m)
         return kept[:MAX_FINDINGS]
