@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("good-plain", "good-unusual", "good-brief", "bad-sneaky", "bad-salad")
 #: Each round of blind replies, oldest first. Only the newest untouched round is still blind:
 #: once its misses have been read and fixed, a round is a development set (its header says so).
-ROUNDS = ("blind-replies.yaml", "blind-replies-2.yaml", "blind-replies-3.yaml")
+ROUNDS = tuple(f"blind-replies{n}.yaml" for n in ("", "-2", "-3", "-4"))
 
 
 def main(argv: list[str] | None = None) -> int:
