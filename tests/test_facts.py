@@ -326,6 +326,73 @@ def test_an_offer_not_in_the_scenario_is_a_conflict_but_a_negated_one_is_not() -
     assert check("Could we send a replacement? Yes, today.").met is True
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("31 swaps", (31.0, "swap")),
+        ("ten minutes", (10.0, "minute")),
+        ("1,800 donors", (1800.0, "donor")),
+        ("1 year", (1.0, "year")),
+        ("4 boxes", (4.0, "box")),
+        ("2 hrs", (2.0, "hour")),
+        ("lots of swaps", None),
+    ],
+)
+def test_parse_amount(text: str, value: tuple[float, str] | None) -> None:
+    assert F.parse_amount(text) == value
+
+
+def test_amounts_are_read_only_for_the_declared_nouns() -> None:
+    nouns = {"swap", "minute", "year", "customer"}
+    text = "We ditched them two years ago; 5 mins a day, 40 shift swaps, three new customers."
+    got = [(s.value, text[s.start : s.end]) for s in F.amounts(text, 0, nouns)]
+    assert got == [
+        ((2.0, "year"), "two years"),
+        ((5.0, "minute"), "5 mins"),
+        ((40.0, "swap"), "40 shift swaps"),
+        ((3.0, "customer"), "three new customers"),
+    ]
+    # Times, prices, ranges and words holding a number word are not amounts.
+    assert F.amounts("At 10am, £40, someone, 2-3 rides.", 0, {"ride", "am", "one"}) == []
+
+
+AGENCY = criterion(
+    "facts",
+    "facts",
+    message="You wrote “{match}”, but {fact}.",
+    facts=[
+        {
+            "about": "the agency",
+            "say": "the shop stopped using its agency a year ago",
+            "when": ["agency", "ditched", "stopped"],
+            "amounts": ["1 year"],
+        },
+        {
+            "about": "time on comments",
+            "say": "each of the team spends about ten minutes a day on comments",
+            "when": ["comments", "a day", "each of us", "spend", "spends"],
+            "amounts": ["10 minutes"],
+        },
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "met"),
+    [
+        ("We stopped using the agency a year ago.", True),
+        ("We ditched the agency two years ago.", False),
+        ("Each of us spends about ten minutes a day on comments.", True),
+        ("It's barely five minutes a week each on comments.", False),
+        ("The agency went a year ago, and we've run the shop for twenty minutes of fame.", True),
+        ("We didn't drop the agency two years ago, it was one.", True),  # denied
+    ],
+)
+def test_a_wrong_count_or_duration_on_the_subject_is_a_conflict(text: str, met: bool) -> None:
+    res = rubric_from_dict(reply_rubric_data([AGENCY])).check(text).criteria[0]
+    assert res.met is met, [f.message for f in res.findings]
+
+
 def test_unrelated_times_and_prices_do_not_clash() -> None:
     assert check("I'll ring you at 5pm about the cake, it was £12.").met is True
     assert check("A bun is £3 now.").met is False
@@ -364,6 +431,11 @@ def test_a_person_who_is_not_a_name_gets_a_located_error() -> None:
             [{"about": "a", "say": "b", "percents": ["lots"]}],
             "criteria[0].facts[0].percents[0]",
             "not a percentage",
+        ),
+        (
+            [{"about": "a", "say": "b", "amounts": ["lots of swaps"]}],
+            "criteria[0].facts[0].amounts[0]",
+            "a number and what it counts",
         ),
         (
             [{"about": "a", "say": "b", "when": ["manager"], "names": ["dev"]}],

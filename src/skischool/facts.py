@@ -98,10 +98,10 @@ OFFERS: dict[str, tuple[str, ...]] = {
         "free shipping",
         "free month",
         "free booking",
-        "free session",
-        "free class",
-        "free night",
-        "free visit",
+        "next booking is free",
+        "next booking with us is free",
+        "next one is free",
+        "next one's free",
         "free upgrade",
         "freebie",
     ),
@@ -130,7 +130,7 @@ _OFFERS = PhraseSet([Phrase(p) for p in _OFFER_KIND])
 class Stated:
     """A value the reply states, where it states it."""
 
-    kind: str  # time, day, price, date, offer
+    kind: str  # time, day, price, date, percent, amount, name, greeting, offer
     value: object
     start: int
     end: int
@@ -296,6 +296,67 @@ def percents(sentence: str, base: int) -> list[Stated]:
 def parse_percent(text: str) -> float | None:
     m = _PERCENT.fullmatch(text.strip())
     return float(m.group(1)) if m else None
+
+
+# Counts and durations: "31 swaps", "ten minutes", "two years". A number, then up to three words
+# of which the first that is a declared noun is what it counts ("31 of the swaps").
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
+NUMBER_WORDS = {w: i for i, w in enumerate(_SMALL.split())}
+NUMBER_WORDS.update(
+    {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
+)
+NUMBER_WORDS.update({"ninety": 90, "hundred": 100, "dozen": 12})
+_NUM = r"\d{1,3}(?:,\d{3}){1,4}|\d{1,7}(?:\.\d{1,2})?|" + "|".join(NUMBER_WORDS)
+_AMOUNT = re.compile(
+    rf"(?<![\w.,£$€:/-])({_NUM})\b((?:[ -][A-Za-z'’]{{1,20}}){{1,3}})", re.I
+)  # bounded: linear even under finditer
+_WORD = re.compile(r"[A-Za-z'’]{1,20}")
+_AMOUNT_SPEC = re.compile(rf"({_NUM}) ([A-Za-z][A-Za-z'-]{{0,30}})", re.I)
+# Short forms replies use for units.
+_UNIT_ALIASES = {"min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour", "yr": "year"}
+_UNIT_ALIASES.update({"yrs": "year", "wk": "week", "wks": "week"})
+
+
+def _number(text: str) -> float:
+    low = text.lower()
+    return float(NUMBER_WORDS[low]) if low in NUMBER_WORDS else float(low.replace(",", ""))
+
+
+def singular(word: str) -> str:
+    """The noun an amount counts, in one form: "swaps" and "swap" are both "swap"."""
+    w = word.lower().strip("'’")
+    if w in _UNIT_ALIASES:
+        return _UNIT_ALIASES[w]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "xes", "sses")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def parse_amount(text: str) -> tuple[float, str] | None:
+    """A declared amount, "31 swaps" or "10 minutes", as (31.0, "swap")."""
+    m = _AMOUNT_SPEC.fullmatch(text.strip())
+    return (_number(m.group(1)), singular(m.group(2))) if m else None
+
+
+def amounts(sentence: str, base: int, nouns: set[str]) -> list[Stated]:
+    """Amounts of the given nouns a sentence states: "40 swaps", "two years", "5 mins"."""
+    out = []
+    for m in _AMOUNT.finditer(sentence):
+        for w in _WORD.finditer(m.group(2)):
+            noun = singular(w.group())
+            if noun in nouns:
+                value = (_number(m.group(1)), noun)
+                end = base + m.start(2) + w.end()
+                out.append(Stated("amount", value, base + m.start(), end))
+                break
+    return out
 
 
 #: Titles a scenario may give ("Dr Amira Hassan"): never a first name.

@@ -51,6 +51,12 @@ FACT = Obj(
         Field("prices", ListOf(Str(), min_items=1), "Prices that are true: '£4.50'."),
         Field("percents", ListOf(Str(), min_items=1), "Percentages that are true: '20%'."),
         Field(
+            "amounts",
+            ListOf(Str(), min_items=1),
+            "Counts and durations that are true, each a number and what it counts: '31 swaps', "
+            "'10 minutes', '1 year'. Only a stated number of the same thing is compared.",
+        ),
+        Field(
             "names",
             ListOf(Str(), min_items=1),
             "Who is true for this subject, as the scenario names them: 'Dev' (needs 'when', the "
@@ -102,8 +108,8 @@ def _about(low_sentence: str, when: list[str] | None) -> bool:
 class Facts(Criterion):
     type_name = "facts"
     doc = (
-        "Met unless a sentence on a fact's subject states a conflicting time, day, date, price "
-        "or percentage, or names the wrong one of the scenario's people for a role; or the reply "
+        "Met unless a sentence on a fact's subject states a conflicting time, day, date, price, "
+        "percentage or amount, or names the wrong one of the scenario's people for a role; or the reply "
         "greets someone other than the post's author; or it promises an offer the scenario "
         "does not have."
     )
@@ -166,6 +172,12 @@ class Facts(Criterion):
                         "when": ["off", "discount", "members"],
                         "percents": ["20%"],
                     },
+                    {
+                        "about": "the heats",
+                        "say": "there are 12 heats over 3 hours",
+                        "when": ["heat", "heats", "gala"],
+                        "amounts": ["12 heats", "3 hours"],
+                    },
                 ],
                 "people": ["Nadia Okafor", "Zara", "Leah"],
             },
@@ -175,6 +187,7 @@ class Facts(Criterion):
                 "Nadia, the duty manager is on it and Zara's race is safe for now.",
                 "Zara, good luck on Saturday! Nadia, Dev is the manager to ask.",
                 "The manager will let us know. Members still get 20% off.",
+                "All twelve heats still run, over three hours, and Dev will confirm.",
                 "Zara swam brilliantly last year. The manager, Dev, will tell us by three.",
                 "The pool's manager is checking now – Leah",
             ],
@@ -182,6 +195,7 @@ class Facts(Criterion):
                 "Hi Zara, the pool's manager is finding out now.",
                 "Nadia, Leah the duty manager is finding out.",
                 "Members get 50% off this week!",
+                "The gala's 10 heats take about 2 hours.",
                 "Zara, we'll know by three.",
             ],
         ),
@@ -195,6 +209,7 @@ class Facts(Criterion):
         self._prices = [[F.parse_price(p) for p in f.get("prices", [])] for f in self.facts]
         self._dates = [[F.parse_date(d) for d in f.get("dates", [])] for f in self.facts]
         self._percents = [[F.parse_percent(p) for p in f.get("percents", [])] for f in self.facts]
+        self._amounts = [[F.parse_amount(a) for a in f.get("amounts", [])] for f in self.facts]
         named = [n for f in self.facts for n in f.get("names", [])]
         self.people: list[str] = list(dict.fromkeys([*data.get("people", []), *named]))
 
@@ -210,6 +225,7 @@ class Facts(Criterion):
             "prices": F.parse_price,
             "dates": F.parse_date,
             "percents": F.parse_percent,
+            "amounts": F.parse_amount,
             "names": _parse_name,
         }
         expect = {
@@ -217,9 +233,10 @@ class Facts(Criterion):
             "prices": "a price such as '£4.50' or '$12'",
             "dates": "a date such as '14 March'",
             "percents": "a percentage such as '20%'",
+            "amounts": "a number and what it counts, such as '31 swaps' or '10 minutes'",
             "names": "a name as replies write it, with a capital first: 'Dev'",
         }
-        kinds = ("times", "days", "dates", "prices", "percents", "names")
+        kinds = ("times", "days", "dates", "prices", "percents", "amounts", "names")
         for i, f in enumerate(data.get("facts") or []):
             if not any(k in f for k in kinds):
                 problems.append((("facts", i), "a fact needs at least one of " + ", ".join(kinds)))
@@ -311,6 +328,12 @@ class Facts(Criterion):
         percents = [p for i in on_subject for p in self._percents[i]]
         if percents:
             out += [(s, say("percents")) for s in F.percents(text, base) if s.value not in percents]
+        amounts = [a for i in on_subject for a in self._amounts[i] if a is not None]
+        if amounts:
+            nouns = {noun for _, noun in amounts}
+            out += [
+                (s, say("amounts")) for s in F.amounts(text, base, nouns) if s.value not in amounts
+            ]
         return sorted(out, key=lambda pair: pair[0].start)
 
     def _wrong_people(
