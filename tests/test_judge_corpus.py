@@ -97,6 +97,10 @@ def test_long_statements_are_judged_without_a_platform_limit() -> None:
             "blind-replies-4.yaml",
             {"good-plain", "good-unusual", "good-brief", "bad-sneaky", "bad-salad"},
         ),
+        (
+            "blind-replies-5.yaml",
+            {"good-plain", "good-unusual", "good-brief", "bad-sneaky", "bad-salad"},
+        ),
     ],
 )
 def test_each_round_of_blind_replies_covers_every_exercise_reply_rubric(

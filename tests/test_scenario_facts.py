@@ -31,6 +31,7 @@ PROMISES: dict[str, str] = {
     "replacement": "And we'll send you a replacement too.",
     "free-item": "And your next coffee is on the house.",
     "upgrade": "And we'll upgrade you for nothing.",
+    "bonus": "And there'll be a bit extra in your pay packet.",
 }
 
 
