@@ -352,6 +352,9 @@ def test_amounts_are_read_only_for_the_declared_nouns() -> None:
         ((40.0, "swap"), "40 shift swaps"),
         ((3.0, "customer"), "three new customers"),
     ]
+    assert [s.value for s in F.amounts("About twenty-five minutes.", 0, nouns)] == [
+        (25.0, "minute")
+    ]
     # Times, prices, ranges and words holding a number word are not amounts.
     assert F.amounts("At 10am, £40, someone, 2-3 rides.", 0, {"ride", "am", "one"}) == []
 

@@ -100,8 +100,6 @@ OFFERS: dict[str, tuple[str, ...]] = {
         "free booking",
         "next booking is free",
         "next booking with us is free",
-        "next one is free",
-        "next one's free",
         "free upgrade",
         "freebie",
     ),
@@ -114,7 +112,8 @@ OFFERS: dict[str, tuple[str, ...]] = {
         "credit note",
     ),
     "compensation": ("compensation", "compensate", "goodwill payment", "goodwill gesture"),
-    "bonus": ("a bonus", "extra pay", "pay rise", "extra in your pay", "in your pay packet"),
+    # Not "a bonus": "and a bonus, the hall is open with tea" promises nothing.
+    "bonus": ("extra pay", "pay rise", "extra in your pay", "in your pay packet"),
     "upgrade": ("upgrade you", "upgraded you", "free upgrade"),
     "gift": ("a gift", "a little gift", "a small gift", "hamper", "goodie bag"),
 }
@@ -349,10 +348,20 @@ def amounts(sentence: str, base: int, nouns: set[str]) -> list[Stated]:
     """Amounts of the given nouns a sentence states: "40 swaps", "two years", "5 mins"."""
     out = []
     for m in _AMOUNT.finditer(sentence):
-        for w in _WORD.finditer(m.group(2)):
-            noun = singular(w.group())
+        number = _number(m.group(1))
+        for k, w in enumerate(_WORD.finditer(m.group(2))):
+            word = w.group().lower()
+            if (
+                k == 0
+                and number % 10 == 0
+                and 20 <= number < 100
+                and NUMBER_WORDS.get(word, 10) < 10
+            ):
+                number += NUMBER_WORDS[word]  # "twenty-five minutes"
+                continue
+            noun = singular(word)
             if noun in nouns:
-                value = (_number(m.group(1)), noun)
+                value = (number, noun)
                 end = base + m.start(2) + w.end()
                 out.append(Stated("amount", value, base + m.start(), end))
                 break
@@ -523,9 +532,8 @@ def greeting(text: str, people: list[str]) -> Stated | None:
         at += len(text[at:]) - len(rest)
         found = next(iter(names(rest[:80], at, people)), None)
         if found is None and not any(c.isupper() for c in text[: at + 80]):
-            found = _lowercase_name(
-                rest[:80], at, people
-            )  # "hi zara, ..." written all in lower case
+            # "hi zara, ...": a reply written all in lower case names people that way too.
+            found = _lowercase_name(rest[:80], at, people)
         if found is None or found.start != at:
             continue
         after = text[found.end :]

@@ -109,9 +109,9 @@ class Facts(Criterion):
     type_name = "facts"
     doc = (
         "Met unless a sentence on a fact's subject states a conflicting time, day, date, price, "
-        "percentage or amount, or names the wrong one of the scenario's people for a role; or the reply "
-        "greets someone other than the post's author; or it promises an offer the scenario "
-        "does not have."
+        "percentage or amount, or names the wrong one of the scenario's people for a role; or "
+        "the reply greets someone other than the post's author; or it promises an offer the "
+        "scenario does not have."
     )
     fields = [
         Field("facts", ListOf(FACT, min_items=1), "What the scenario says is true."),
