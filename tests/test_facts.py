@@ -88,11 +88,15 @@ def test_offers_by_kind() -> None:
     assert kinds == ["discount", "free-item", "refund"]
 
 
-BAKERY = criterion(
-    "facts",
-    "facts",
-    message="You wrote “{match}”, but {fact}.",
-    facts=[
+def facts_criterion(facts: list[dict], **fields: object) -> dict:
+    """A facts criterion whose message quotes the learner and the fact."""
+    return criterion(
+        "facts", "facts", message="You wrote “{match}”, but {fact}.", facts=facts, **fields
+    )
+
+
+BAKERY = facts_criterion(
+    [
         {
             "about": "Sunday opening hours",
             "say": "Sundays are 9am to 2pm",
@@ -111,11 +115,8 @@ def check(text: str):
     return r.check(text).criteria[0]
 
 
-POOL = criterion(
-    "facts",
-    "facts",
-    message="You wrote “{match}”, but {fact}.",
-    facts=[
+POOL = facts_criterion(
+    [
         {
             "about": "who is finding out",
             "say": "Dev, the pool's duty manager, is finding out",
@@ -359,11 +360,8 @@ def test_amounts_are_read_only_for_the_declared_nouns() -> None:
     assert F.amounts("At 10am, £40, someone, 2-3 rides.", 0, {"ride", "am", "one"}) == []
 
 
-AGENCY = criterion(
-    "facts",
-    "facts",
-    message="You wrote “{match}”, but {fact}.",
-    facts=[
+AGENCY = facts_criterion(
+    [
         {
             "about": "the agency",
             "say": "the shop stopped using its agency a year ago",

@@ -228,9 +228,11 @@ def _looks_like_count(sentence: str, end: int) -> bool:
 
 
 # Words that make the numbers after them amounts: "ages 5 to 11", "Years 3-6", "sizes 4 to 6".
-_COUNTED = ("age", "ages", "aged", "year", "years", "size", "sizes", "grade", "grades", "level")
-_COUNTED += ("levels", "page", "pages", "chapter", "chapters", "room", "rooms", "lane", "lanes")
-_COUNTED += ("children", "kids", "boys", "girls", "pupils", "players", "singers", "under")
+_COUNTED_WORDS = (
+    "age ages aged year years size sizes grade grades level levels page pages chapter chapters "
+    "room rooms lane lanes children kids boys girls pupils players singers under"
+)
+_COUNTED = frozenset(_COUNTED_WORDS.split())
 
 
 def _counted_before(sentence: str, start: int) -> bool:

@@ -19,6 +19,7 @@ from .base import (
     PHRASES,
     Criterion,
     Doc,
+    Matcher,
     TypeExample,
     matcher,
 )
@@ -126,20 +127,19 @@ class Avoid(Criterion):
         if self.excuses is None:
             matches = self.matcher.hits(doc, limit=MAX_FINDINGS)
         else:
-            matches = self._unexcused(doc)
+            matches = self._unexcused(doc, self.excuses)
         if not matches:
             return True, [], ""
         return False, self.match_findings(doc, matches), ""
 
-    def _unexcused(self, doc: Doc) -> list[Match]:
+    def _unexcused(self, doc: Doc, excuses: Matcher) -> list[Match]:
         """Uses not excused by an ``unless`` move in their own sentence or one either side ("our
         mistake, sorry. The system double-booked." explains the cause and owns it)."""
         an = doc.analysis
         matches = self.matcher.hits(doc, limit=EXCUSE_LIMIT)
         if not matches:
             return []
-        assert self.excuses is not None
-        owned = {an.sentence_index(m.start) for m in self.excuses.hits(doc, EXCUSE_LIMIT)}
+        owned = {an.sentence_index(m.start) for m in excuses.hits(doc, EXCUSE_LIMIT)}
         owned.discard(None)
         kept = []
         for m in matches:
