@@ -232,6 +232,12 @@ def test_the_wrong_person_in_a_role_is_quoted_with_the_right_one() -> None:
         ("Nadia, no, Leah isn't the manager. Dev is.", True),
         ("Nadia, not to worry, Zara the manager is on it.", False),
         ("No worries Nadia, Zara the manager will tell us.", False),
+        # A reply with no capitals names people in lower case; one with capitals does not.
+        ("nadia, leah the duty manager is finding out now.", False),
+        ("hi nadia, zara's the manager and she's on it", False),
+        ("nadia, dev the duty manager is finding out now.", True),
+        ("nadia, leah isn't the manager, dev is", True),
+        ("Nadia, the leah manager is finding out.", True),
     ],
 )
 def test_who_is_who_in_the_forms_replies_use(text: str, met: bool) -> None:
@@ -394,6 +400,59 @@ def test_a_wrong_count_or_duration_on_the_subject_is_a_conflict(text: str, met: 
     assert res.met is met, [f.message for f in res.findings]
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Funding runs right through to 2030, see page 14.", [2030]),
+        ("We're funded until 2028.", [2028]),
+        ("The budget lasts to the end of 2028 at least.", [2028]),
+        ("We've lent 2000 books since 2019.", [2019]),  # a count is not a year
+        ("The 2028 budget is online.", []),  # a bare number: only a year placed in time counts
+        ("It costs £2030 to run.", []),
+        ("Call 2030 4455 to book.", []),
+    ],
+)
+def test_years_are_read_where_a_reply_places_something_in_time(text: str, found: list) -> None:
+    assert [st.value for st in F.years(text, 0)] == found
+
+
+FUNDING = facts_criterion(
+    [
+        {
+            "about": "funding",
+            "say": "the library is funded until 2028",
+            "when": ["funding", "funded", "budget"],
+            "years": ["2028"],
+        },
+        {
+            "about": "storytime",
+            "say": "storytime is on Fridays",
+            "when": ["storytime"],
+            "days": ["friday"],
+        },
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "met"),
+    [
+        ("Our funding is set until 2028.", True),
+        ("Our funding is set until 2030.", False),
+        ("Nobody has cut it: we're funded until 2028, not 2026.", True),
+        # The writer quoting their own slip is not stating it.
+        ("I typed Thursday when I meant Friday, so storytime is on Fridays.", True),
+        ("Sorry, we wrote Thursday by mistake: storytime is on Fridays.", True),
+        ("Storytime is on Thursday, not Friday.", False),
+        ("Sam typed it but storytime is on Thursday.", False),
+    ],
+)
+def test_years_and_the_writers_own_slip(text: str, met: bool) -> None:
+    r = rubric_from_dict(reply_rubric_data([FUNDING]))
+    res = r.check(text).criteria[0]
+    assert res.met is met, [f.message for f in res.findings]
+
+
 def test_unrelated_times_and_prices_do_not_clash() -> None:
     assert check("I'll ring you at 5pm about the cake, it was £12.").met is True
     assert check("A bun is £3 now.").met is False
@@ -432,6 +491,11 @@ def test_a_person_who_is_not_a_name_gets_a_located_error() -> None:
             [{"about": "a", "say": "b", "percents": ["lots"]}],
             "criteria[0].facts[0].percents[0]",
             "not a percentage",
+        ),
+        (
+            [{"about": "a", "say": "b", "years": ["next year"]}],
+            "criteria[0].facts[0].years[0]",
+            "a year such as",
         ),
         (
             [{"about": "a", "say": "b", "amounts": ["lots of swaps"]}],

@@ -27,6 +27,11 @@ CONTEXTS = [
     ("It's not Tuesday - it's Thursday at 4pm.", "Thursday", set(), {"negated"}),
     ("It's not Tuesday -- it's Thursday.", "Thursday", set(), {"negated"}),
     ("We did not re-send the form.", "re-send", {"negated"}, set()),
+    # A "no" inside a phrase ("with no ...") does not deny what the verb after it says.
+    ("A fork with no small-bump feel is a sign of wear.", "sign of wear", set(), {"negated"}),
+    ("No customer was ever told to DM us.", "DM us", {"negated"}, set()),
+    ("We sent it with no charge to you.", "charge", {"negated"}, set()),
+    ("A day with no reply is a day lost.", "reply", {"negated"}, set()),
     ("The agency told a customer to 'DM us' last year.", "DM us", {"quoted", "reported"}, set()),
     ('He wrote "sorry for any inconvenience" and left.', "sorry", {"quoted"}, set()),
     ("We're sorry, it's Sam's café.", "sorry", set(), {"quoted"}),

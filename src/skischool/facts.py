@@ -113,7 +113,18 @@ OFFERS: dict[str, tuple[str, ...]] = {
     ),
     "compensation": ("compensation", "compensate", "goodwill payment", "goodwill gesture"),
     # Not "a bonus": "and a bonus, the hall is open with tea" promises nothing.
-    "bonus": ("extra pay", "pay rise", "extra in your pay", "in your pay packet"),
+    "bonus": (
+        "extra pay",
+        "pay rise",
+        "pay increase",
+        "pay bump",
+        "a raise",
+        "bump to your pay",
+        "bump to your hourly rate",
+        "higher hourly rate",
+        "extra in your pay",
+        "in your pay packet",
+    ),
     "upgrade": ("upgrade you", "upgraded you", "free upgrade"),
     "gift": ("a gift", "a little gift", "a small gift", "hamper", "goodie bag"),
 }
@@ -297,6 +308,32 @@ def percents(sentence: str, base: int) -> list[Stated]:
 def parse_percent(text: str) -> float | None:
     m = _PERCENT.fullmatch(text.strip())
     return float(m.group(1)) if m else None
+
+
+# A year is read only where a reply uses it as one, after a word that places something in time
+# ("funded until 2028", "through to the end of 2030", "since 2019"): a bare "2000" may count books.
+_YEAR_LEAD = (
+    r"(?:in|until|till|til|to|through|thru|by|since|from|before|after|into|beyond|past|"
+    r"during|of)"
+)
+_YEAR = re.compile(
+    rf"\b{_YEAR_LEAD} (?:the (?:end|start|beginning|middle|spring|summer|autumn|fall|winter) "
+    r"of )?((?:19|20)\d\d)(?![\w%/:]|[.,]\d)",
+    re.I,
+)
+_YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
+
+
+def years(sentence: str, base: int) -> list[Stated]:
+    """Years placed in time: "until 2030", "by the end of 2028"."""
+    return [
+        Stated("year", int(m.group(1)), base + m.start(1), base + m.end(1))
+        for m in _YEAR.finditer(sentence)
+    ]
+
+
+def parse_year(text: str) -> int | None:
+    return int(text.strip()) if _YEAR_ALONE.fullmatch(text.strip()) else None
 
 
 # Counts and durations: "31 swaps", "ten minutes", "two years". A number, then up to three words
@@ -550,9 +587,23 @@ def greeting(text: str, people: list[str]) -> Stated | None:
 
 def _lowercase_name(window: str, at: int, people: list[str]) -> Stated | None:
     """The first known person a reply written without capitals names in ``window``."""
+    return next(iter(names_any_case(window, at, people, lowercase=True)), None)
+
+
+def names_any_case(
+    sentence: str, base: int, people: list[str], *, lowercase: bool | None = None
+) -> list[Stated]:
+    """:func:`names`, but a reply written all in lower case ("zara's the manager") names
+    people that way too. ``lowercase`` None decides by the text: no capital letter at all."""
+    if lowercase is None:
+        lowercase = not any(c.isupper() for c in sentence)
+    if not lowercase:
+        return names(sentence, base, people)
     lowered = {p.lower(): p for p in people}
-    found = next(iter(names(window, at, list(lowered))), None)
-    return found and Stated(found.kind, lowered[found.value], found.start, found.end)
+    return [
+        Stated(st.kind, lowered[st.value], st.start, st.end)
+        for st in names(sentence, base, list(lowered))
+    ]
 
 
 # After "Name, ": words that start describing the name rather than speaking to them.

@@ -68,6 +68,12 @@ NEGATION_CANCELLERS = frozenset(
         "forget",
     }
 )
+# Before a "no", these put it in a phrase of its own ("with no fuss"); see _phrase_bound.
+PREPOSITIONS = frozenset({"with", "for", "of", "in", "on", "at", "by", "from", "after"})
+# A finite verb after "with no <noun>" starts the clause's own claim ("... is the sign").
+FINITE_VERBS = frozenset(
+    {"is", "are", "was", "were", "means", "meant", "shows", "suggests", "sounds", "points"}
+)
 CLAUSE_WORDS = frozenset(
     {"but", "and", "so", "yet", "although", "though", "however", "because", "while", "whereas"}
 )
@@ -419,15 +425,29 @@ def _is_negator(low: str) -> bool:
 
 
 def _negated(before: list[Word], text: str, base: int, until: int) -> bool:
-    clause = _clause(before, text, base, until)[-NEGATION_WINDOW:]
+    whole = _clause(before, text, base, until)
+    clause = whole[-NEGATION_WINDOW:]
+    offset = len(whole) - len(clause)
     for i, w in enumerate(clause):
         if not _is_negator(w.low):
             continue
         following = clause[i + 1].low if i + 1 < len(clause) else ""
         if following in NEGATION_CANCELLERS:
             continue
+        if _phrase_bound(whole, offset + i, clause[i + 1 :]):
+            continue
         return True
     return False
+
+
+def _phrase_bound(whole: list[Word], at: int, after: list[Word]) -> bool:
+    """A "no" inside a prepositional phrase negates that phrase only: in "a fork with no
+    small-bump feel is the classic sign of wear" the verb after it starts what the sentence
+    says, and that is not denied. (A "no" in the subject, "no customer was told to DM us",
+    still denies the whole clause.)"""
+    if whole[at].low != "no" or at == 0 or whole[at - 1].low not in PREPOSITIONS:
+        return False
+    return any(w.low in FINITE_VERBS for w in after)
 
 
 def _reported(before: list[Word]) -> bool:

@@ -16,7 +16,7 @@ from itertools import islice
 from typing import Any
 
 from .. import facts as F
-from ..language import Analysis
+from ..language import ANALYSIS_LIMIT, Analysis
 from ..result import Finding
 from ..schema import Field, ListOf, Obj, Str
 from .base import Author, Criterion, Doc, Scenario, TypeExample
@@ -51,6 +51,12 @@ FACT = Obj(
         Field("prices", ListOf(Str(), min_items=1), "Prices that are true: '£4.50'."),
         Field("percents", ListOf(Str(), min_items=1), "Percentages that are true: '20%'."),
         Field(
+            "years",
+            ListOf(Str(), min_items=1),
+            "Years that are true: '2028'. Read where a reply places something in time "
+            "('until 2030'), never a bare number.",
+        ),
+        Field(
             "amounts",
             ListOf(Str(), min_items=1),
             "Counts and durations that are true, each a number and what it counts: '31 swaps', "
@@ -81,6 +87,21 @@ _WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(
     r"\b(?:and|but|or|so|while|because|although|though|then|whereas)\b|[;:.!?()\n]", re.I
 )
+
+# "I typed Thursday when I meant Friday": the writer quoting their own slip, not stating it.
+_OWN_SLIP = re.compile(
+    r"\b(?:i|we)(?:'ve| have| had)?(?: (?:accidentally|mistakenly|wrongly|somehow))? "
+    r"(?:typed|wrote|written|put|said|posted|printed|listed|typo'd)(?: (?:it as|down|in))? "
+    r"[\"'“‘]?$",
+    re.I,
+)
+#: Characters before a stated value searched for the writer's own slip.
+SLIP_WINDOW = 40
+
+
+def _own_slip(text: str, start: int) -> bool:
+    """Is the value at ``start`` the writer's own earlier mistake ("we wrote Thursday")?"""
+    return bool(_OWN_SLIP.search(text[max(0, start - SLIP_WINDOW) : start]))
 
 
 def _mentions(low_sentence: str, when: list[str]) -> Iterator[tuple[int, int]]:
@@ -209,6 +230,7 @@ class Facts(Criterion):
         self._prices = [[F.parse_price(p) for p in f.get("prices", [])] for f in self.facts]
         self._dates = [[F.parse_date(d) for d in f.get("dates", [])] for f in self.facts]
         self._percents = [[F.parse_percent(p) for p in f.get("percents", [])] for f in self.facts]
+        self._years = [[F.parse_year(y) for y in f.get("years", [])] for f in self.facts]
         self._amounts = [[F.parse_amount(a) for a in f.get("amounts", [])] for f in self.facts]
         named = [n for f in self.facts for n in f.get("names", [])]
         self.people: list[str] = list(dict.fromkeys([*data.get("people", []), *named]))
@@ -225,6 +247,7 @@ class Facts(Criterion):
             "prices": F.parse_price,
             "dates": F.parse_date,
             "percents": F.parse_percent,
+            "years": F.parse_year,
             "amounts": F.parse_amount,
             "names": _parse_name,
         }
@@ -233,10 +256,11 @@ class Facts(Criterion):
             "prices": "a price such as '£4.50' or '$12'",
             "dates": "a date such as '14 March'",
             "percents": "a percentage such as '20%'",
+            "years": "a year such as '2028'",
             "amounts": "a number and what it counts, such as '31 swaps' or '10 minutes'",
             "names": "a name as replies write it, with a capital first: 'Dev'",
         }
-        kinds = ("times", "days", "dates", "prices", "percents", "amounts", "names")
+        kinds = ("times", "days", "dates", "prices", "percents", "years", "amounts", "names")
         for i, f in enumerate(data.get("facts") or []):
             if not any(k in f for k in kinds):
                 problems.append((("facts", i), "a fact needs at least one of " + ", ".join(kinds)))
@@ -261,6 +285,9 @@ class Facts(Criterion):
         an = doc.analysis
         author = doc.scenario.author
         others = [p for p in self.people if not _is_author(p, author.name)]
+        # A reply written with no capital at all names people in lower case too ("leah's
+        # the manager"); one with capitals anywhere needs them on names ("the dev team").
+        lowercase = not any(c.isupper() for c in doc.text[:ANALYSIS_LIMIT])
         if self.people and an.sentences:
             findings += self._wrong_greeting(doc, others)
         for s in an.sentences[:400]:  # every platform's limit is far below 400 sentences
@@ -268,12 +295,16 @@ class Facts(Criterion):
             on_subject = [i for i, f in enumerate(self.facts) if _about(low, f.get("when"))]
             if on_subject:
                 conflicts = self._conflicts(on_subject, s.text, s.start)
-                conflicts += self._wrong_people(on_subject, s.text, low, s.start, others, an)
+                conflicts += self._wrong_people(
+                    on_subject, s.text, low, s.start, others, an, lowercase
+                )
                 for stated, say in sorted(conflicts, key=lambda pair: pair[0].start):
                     if len(findings) >= MAX_FINDINGS:
                         break
                     if an.context(stated.start, stated.end).negated:
                         continue
+                    if stated.kind != "name" and _own_slip(an.text, stated.start):
+                        continue  # "I typed Thursday when I meant Friday" owns the slip
                     findings.append(self._finding(doc, stated, say))
             if self.offers is not None:
                 for stated in F.offers(s.text, s.start):
@@ -328,6 +359,9 @@ class Facts(Criterion):
         percents = [p for i in on_subject for p in self._percents[i]]
         if percents:
             out += [(s, say("percents")) for s in F.percents(text, base) if s.value not in percents]
+        years = [y for i in on_subject for y in self._years[i]]
+        if years:
+            out += [(s, say("years")) for s in F.years(text, base) if s.value not in years]
         amounts = [a for i in on_subject for a in self._amounts[i] if a is not None]
         if amounts:
             nouns = {noun for _, noun in amounts}
@@ -344,6 +378,7 @@ class Facts(Criterion):
         base: int,
         others: list[str],
         an: Analysis,
+        lowercase: bool = False,
     ) -> list[tuple[F.Stated, str]]:
         """Known people set in a role that is someone else's: the person named nearest a role
         word (at most NAME_GAP words away) must be one the fact allows. Never candidates: whoever
@@ -356,7 +391,7 @@ class Facts(Criterion):
         spoken_to = F.greeting(text, others)  # "Zara, the manager is ..." speaks to Zara
         named = [
             st
-            for st in F.names(text, 0, others)
+            for st in F.names_any_case(text, 0, others, lowercase=lowercase)
             if not (spoken_to and st.start < spoken_to.end) and not F.introduces_writer(text, st)
         ]
         if not named:
