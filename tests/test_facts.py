@@ -88,6 +88,22 @@ def test_offers_by_kind() -> None:
     assert kinds == ["discount", "free-item", "refund"]
 
 
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("And your next two hygiene appointments are on us too.", True),
+        ("Pop in and the yarn for your next cardi is on us!", True),
+        ("Next coffee's on us.", True),
+        # Owning a mistake is not giving anything away.
+        ("That's on us, sorry.", False),
+        ("The delay is on us, not the courier.", False),
+        ("The mix-up with your appointment is on us.", False),
+    ],
+)
+def test_something_on_us_is_free_but_a_mistake_on_us_is_owned(text: str, offered: bool) -> None:
+    assert bool(F.offers(text, 0)) is offered
+
+
 def facts_criterion(facts: list[dict], **fields: object) -> dict:
     """A facts criterion whose message quotes the learner and the fact."""
     return criterion(
@@ -403,6 +419,19 @@ def test_a_wrong_count_or_duration_on_the_subject_is_a_conflict(text: str, met: 
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ("Ola built it last autumn.", ["autumn"]),
+        ("We built it last fall.", ["autumn"]),
+        ("Prices fall in the springtime.", ["spring"]),  # "fall" here is a verb
+        ("See you this Winter!", ["winter"]),
+    ],
+)
+def test_seasons(text: str, found: list[str]) -> None:
+    assert [st.value for st in F.seasons(text, 0)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("Funding runs right through to 2030, see page 14.", [2030]),
         ("We're funded until 2028.", [2028]),
         ("The budget lasts to the end of 2028 at least.", [2028]),
@@ -430,6 +459,12 @@ FUNDING = facts_criterion(
             "when": ["storytime"],
             "days": ["friday"],
         },
+        {
+            "about": "the button",
+            "say": "it was built last spring",
+            "when": ["built"],
+            "seasons": ["spring"],
+        },
     ]
 )
 
@@ -445,6 +480,8 @@ FUNDING = facts_criterion(
         ("Sorry, we wrote Thursday by mistake: storytime is on Fridays.", True),
         ("Storytime is on Thursday, not Friday.", False),
         ("Sam typed it but storytime is on Thursday.", False),
+        ("Ola built it last spring.", True),
+        ("Ola built it last autumn.", False),
     ],
 )
 def test_years_and_the_writers_own_slip(text: str, met: bool) -> None:

@@ -265,6 +265,24 @@ def days(sentence: str, base: int) -> list[Stated]:
     return out
 
 
+SEASONS = ("spring", "summer", "autumn", "winter")
+# "fall" is a season only after a word that places it in time ("last fall"), never "prices fall".
+_SEASON = re.compile(
+    r"\b(?:(spring|summer|autumn|winter)(?:time)?|(?:(?<=last )|(?<=this )|(?<=next )|(?<=the ))"
+    r"(fall))\b",
+    re.I,
+)
+
+
+def seasons(sentence: str, base: int) -> list[Stated]:
+    """Seasons: "last spring", "this winter", "in the autumn"; "fall" is autumn."""
+    out = []
+    for m in _SEASON.finditer(sentence):
+        season = (m.group(1) or "autumn").lower()
+        out.append(Stated("season", season, base + m.start(), base + m.end()))
+    return out
+
+
 def prices(sentence: str, base: int) -> list[Stated]:
     out = []
     for m in _PRICE.finditer(sentence):
@@ -627,11 +645,32 @@ def _described(after: str) -> bool:
     )
 
 
+# "Your next two appointments are on us", "the yarn for your next cardi is on us": a thing, or
+# anything "next", that is "on us" is free. "That's on us" and "the delay is on us" own a mistake.
+_ON_US = re.compile(
+    r"\b(?:next [\w-]{1,20}(?: [\w-]{1,20})?|(?:coffees?|drinks?|meals?|lunch|dinner|cakes?|"
+    r"round|pints?|tea|treats?|desserts?|yarn|box(?:es)?|appointments?|sessions?|lessons?|"
+    r"class(?:es)?|tickets?|entry|visits?|check-ups?|hire|refills?)) ?(?:is|are|'s|’s|will be) "
+    r"on us\b",
+    re.I,
+)
+
+_ON_US_NOT_SUBJECT = frozenset({"with", "about", "over", "of", "to", "around", "for", "on", "in"})
+
+
 def offers(sentence: str, base: int) -> list[Stated]:
-    return [
+    norm = normalize(sentence)
+    found = [
         Stated("offer", _OFFER_KIND[m.phrase.text], base + m.start, base + m.end)
-        for m in _OFFERS.iter_matches(normalize(sentence))
+        for m in _OFFERS.iter_matches(norm)
     ]
+    for m in _ON_US.finditer(norm):
+        before = norm[max(0, m.start() - 24) : m.start()].lower().split()[-2:]
+        if not m.group().lower().startswith("next") and _ON_US_NOT_SUBJECT & set(before):
+            continue  # "the mix-up with your appointment is on us": the mix-up is what's owned
+        if not any(st.start < base + m.end() and base + m.start() < st.end for st in found):
+            found.append(Stated("offer", "free-item", base + m.start(), base + m.end()))
+    return sorted(found, key=lambda st: st.start)
 
 
 def time_matches(stated: object, allowed: list[int]) -> bool:

@@ -43,8 +43,9 @@ class Avoid(Criterion):
         Field(
             "unless",
             CONCEPT_IDS,
-            "Concepts that excuse a use in its own sentence or one either side: 'the system "
-            "double-booked, which is our fault' explains a cause and owns it (unless: [ownership]).",
+            "Concepts that excuse a use anywhere before it, in its own sentence or in the next: "
+            "'the system double-booked, which is our fault' explains a cause and owns it "
+            "(unless: [ownership]).",
         ),
     ]
     phrase_keys = ("phrases",)
@@ -97,6 +98,7 @@ class Avoid(Criterion):
                 "Our new system double-booked the room, which is our fault, not yours.",
                 "The system double-booked you. That's on us, Jess.",
                 "Our mistake, sorry. The system double-booked the room.",
+                "That's on us, Jess. I'm moving the class now. Refund today. The system double-booked.",
                 "Sorry, Jess! I'm moving the class now.",
             ],
             fails=[
@@ -133,17 +135,19 @@ class Avoid(Criterion):
         return False, self.match_findings(doc, matches), ""
 
     def _unexcused(self, doc: Doc, excuses: Matcher) -> list[Match]:
-        """Uses not excused by an ``unless`` move in their own sentence or one either side ("our
-        mistake, sorry. The system double-booked." explains the cause and owns it)."""
+        """Uses not excused by an ``unless`` move earlier in the reply, in their own sentence or
+        in the next ("our mistake, sorry. The system double-booked." explains the cause and owns
+        it). Owning it only much later ("The system did it. ... My mistake.") blames first."""
         an = doc.analysis
         matches = self.matcher.hits(doc, limit=EXCUSE_LIMIT)
         if not matches:
             return []
         owned = {an.sentence_index(m.start) for m in excuses.hits(doc, EXCUSE_LIMIT)}
         owned.discard(None)
+        first_owned = min(owned, default=None)  # type: ignore[type-var]
         kept = []
         for m in matches:
             i = an.sentence_index(m.start)
-            if i is None or not ({i - 1, i, i + 1} & owned):
+            if i is None or first_owned is None or first_owned > i + 1:
                 kept.append(m)
         return kept[:MAX_FINDINGS]

@@ -47,6 +47,11 @@ FACT = Obj(
             "Times that are true: '9am', '2pm', '14:30', 'noon'.",
         ),
         Field("days", ListOf(Str(enum=F.DAYS), min_items=1), "Days that are true: 'sunday'."),
+        Field(
+            "seasons",
+            ListOf(Str(enum=F.SEASONS), min_items=1),
+            "Seasons that are true: 'spring' ('fall' in a reply is autumn).",
+        ),
         Field("dates", ListOf(Str(), min_items=1), "Dates that are true: '14 March'."),
         Field("prices", ListOf(Str(), min_items=1), "Prices that are true: '£4.50'."),
         Field("percents", ListOf(Str(), min_items=1), "Percentages that are true: '20%'."),
@@ -260,7 +265,17 @@ class Facts(Criterion):
             "amounts": "a number and what it counts, such as '31 swaps' or '10 minutes'",
             "names": "a name as replies write it, with a capital first: 'Dev'",
         }
-        kinds = ("times", "days", "dates", "prices", "percents", "years", "amounts", "names")
+        kinds = (
+            "times",
+            "days",
+            "seasons",
+            "dates",
+            "prices",
+            "percents",
+            "years",
+            "amounts",
+            "names",
+        )
         for i, f in enumerate(data.get("facts") or []):
             if not any(k in f for k in kinds):
                 problems.append((("facts", i), "a fact needs at least one of " + ", ".join(kinds)))
@@ -350,6 +365,9 @@ class Facts(Criterion):
         days = {d for f in facts for d in f.get("days", [])}
         if days:
             out += [(s, say("days")) for s in F.days(text, base) if s.value not in days]
+        seasons = {d for f in facts for d in f.get("seasons", [])}
+        if seasons:
+            out += [(s, say("seasons")) for s in F.seasons(text, base) if s.value not in seasons]
         prices = [p for i in on_subject for p in self._prices[i]]
         if prices:
             out += [(s, say("prices")) for s in F.prices(text, base) if s.value not in prices]

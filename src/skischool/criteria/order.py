@@ -57,6 +57,7 @@ class Order(Criterion):
             ],
             passes=[
                 "So sorry, Ana. The delay was due to a storm; it ships today.",
+                "Unfortunately the storm held the van up, which is on us, so sorry Ana.",
                 "That's frustrating. Unfortunately the part was late.",
                 "Thanks for the photo!",
             ],
@@ -111,6 +112,16 @@ class Order(Criterion):
         if excuse is None:
             return True, [], ""
         spans = [s for s in (m.locate(doc) for m in self.moves) if s is not None]
-        if spans and min(s[0] for s in spans) < excuse.start:
+        if spans and _same_sentence_or_earlier(doc, min(s[0] for s in spans), excuse.start):
             return True, [], ""
         return False, [self.finding(doc, span=(excuse.start, excuse.end))], ""
+
+
+def _same_sentence_or_earlier(doc: Doc, move: int, excuse: int) -> bool:
+    """A move is made by a sentence: one that explains and owns at once ("the heating failed,
+    which is on us, sorry") puts care first. Only a later sentence comes too late."""
+    if move < excuse:
+        return True
+    an = doc.analysis
+    at = an.sentence_index(move)
+    return at is not None and at == an.sentence_index(excuse)
