@@ -54,7 +54,14 @@ def test_parse_price(text: str, value: float | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("14 March", (14, 3)), ("March 14th", (14, 3)), ("3rd of Dec", (3, 12)), ("32 May", None)],
+    [
+        ("14 March", (14, 3)),
+        ("March 14th", (14, 3)),
+        ("3rd of Dec", (3, 12)),
+        ("32 May", None),
+        ("Christmas Eve", (24, 12)),  # a named day is a date too
+        ("New Year’s Day", (1, 1)),
+    ],
 )
 def test_parse_date(text: str, value: tuple[int, int] | None) -> None:
     assert F.parse_date(text) == value
@@ -94,6 +101,8 @@ def test_offers_by_kind() -> None:
         ("And your next two hygiene appointments are on us too.", True),
         ("Pop in and the yarn for your next cardi is on us!", True),
         ("Next coffee's on us.", True),
+        ("Your helmet's on me next time you're in.", True),
+        ("That one's on me, Dougie.", False),
         # Owning a mistake is not giving anything away.
         ("That's on us, sorry.", False),
         ("The delay is on us, not the courier.", False),

@@ -100,6 +100,19 @@ def test_sentences(text: str, expected: list[str]) -> None:
             "minutes a day. Three new customers. Worth it.",
             True,
         ),
+        # Notes with commas between keywords, a little longer a line (blind salads, round 8) ...
+        (
+            "Claire sorry, lamb cold room, our mistake. Phone down. Sam drive leg of lamb before "
+            "1pm, ten minutes, or refund. No code. Reply here, today. Amy.",
+            True,
+        ),
+        # ... but bullet points with their small words are sentences (a blind good reply).
+        (
+            "Really sorry for the worry, Tom. Right now: stop charging it and keep it unplugged. "
+            "A free new battery goes out by courier from tomorrow. They collect the old one. "
+            "Nobody has been hurt. Next update at 4pm on the recall thread.",
+            False,
+        ),
         # ... and a real public reply, praised, just as clipped but with more small words.
         (
             "Shock horror. Police officers taking a break and drinking tea. In public! Brilliant "

@@ -300,6 +300,21 @@ def parse_price(text: str) -> float | None:
     return found[0].value if found else None  # type: ignore[return-value]
 
 
+# Days replies name instead of a date: "her Christmas Eve shift" is 24 December.
+HOLIDAYS = {
+    "christmas eve": (24, 12),
+    "christmas day": (25, 12),
+    "boxing day": (26, 12),
+    "new year's eve": (31, 12),
+    "new year's day": (1, 1),
+    "hogmanay": (31, 12),
+}
+_HOLIDAY = re.compile(
+    r"\b(christmas eve|christmas day|boxing day|new year['’]s eve|new year['’]s day|hogmanay)\b",
+    re.I,
+)
+
+
 def dates(sentence: str, base: int) -> list[Stated]:
     out = []
     for m in _DATE.finditer(sentence):
@@ -307,7 +322,10 @@ def dates(sentence: str, base: int) -> list[Stated]:
         month = next(i for i, name in enumerate(MONTHS, 1) if name.startswith(mon.lower()[:3]))
         if 1 <= int(day) <= 31:
             out.append(Stated("date", (int(day), month), base + m.start(), base + m.end()))
-    return out
+    for m in _HOLIDAY.finditer(sentence):
+        name = m.group(1).lower().replace("’", "'")
+        out.append(Stated("date", HOLIDAYS[name], base + m.start(), base + m.end()))
+    return sorted(out, key=lambda st: st.start)
 
 
 def parse_date(text: str) -> tuple[int, int] | None:
@@ -645,13 +663,13 @@ def _described(after: str) -> bool:
     )
 
 
-# "Your next two appointments are on us", "the yarn for your next cardi is on us": a thing, or
-# anything "next", that is "on us" is free. "That's on us" and "the delay is on us" own a mistake.
+# "Your next two appointments are on us", "your helmet's on me": a thing, or anything "next",
+# that is on us (or me) is free. "That's on us" and "the delay is on me" own a mistake.
 _ON_US = re.compile(
     r"\b(?:next [\w-]{1,20}(?: [\w-]{1,20})?|(?:coffees?|drinks?|meals?|lunch|dinner|cakes?|"
     r"round|pints?|tea|treats?|desserts?|yarn|box(?:es)?|appointments?|sessions?|lessons?|"
-    r"class(?:es)?|tickets?|entry|visits?|check-ups?|hire|refills?)) ?(?:is|are|'s|’s|will be) "
-    r"on us\b",
+    r"class(?:es)?|tickets?|entry|visits?|check-ups?|hire|refills?|helmets?)) ?"
+    r"(?:is|are|'s|’s|will be) on (?:us|me)\b",
     re.I,
 )
 

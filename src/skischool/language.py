@@ -129,6 +129,10 @@ SECOND_PERSON = frozenset({"you", "your", "yours", "you're", "you've", "you'd", 
 RUN_ON_WORDS, RUN_ON_GRAMMAR = 10, 0.12
 # Words a line, on average, at or under which five or more lines read as headlines.
 SALAD_WORDS = 3.25
+# Clipped notes with a few longer lines: five lines or more of at most this many words on
+# average, with grammar words under NOTES_GRAMMAR. The nearest good replies anywhere: bullet
+# points at 6.0 words and 0.25, and a praised one-liner at 4.2 words and 0.29.
+NOTES_WORDS, NOTES_GRAMMAR = 5.0, 0.25
 FUNCTION_WORDS = frozenset(
     {
         "a",
@@ -371,6 +375,10 @@ class Analysis:
         # No good reply in the course, the blind rounds or the public corpus comes near: the
         # closest is a praised one-liner at 4.2 words a line ("Shock horror. ... In public!").
         if len(sents) >= 5 and len(words) / len(sents) <= SALAD_WORDS and grammar < 0.3:
+            return True
+        # Notes with commas between the keywords ("Claire sorry, lamb cold room, our mistake.
+        # Phone down. ..."): a little longer a line, and scarcer still in grammar words.
+        if len(sents) >= 5 and len(words) / len(sents) <= NOTES_WORDS and grammar < NOTES_GRAMMAR:
             return True
         # One run of keywords, punctuated or not: "gala Saturday pipe burst Castlegate Pool Dev
         # plumbers 3pm update". Real replies of this length are a quarter grammar words or more
