@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("good-plain", "good-unusual", "good-brief", "bad-sneaky", "bad-salad")
 #: Each round of blind replies, oldest first. Only the newest untouched round is still blind:
 #: once its misses have been read and fixed, a round is a development set (its header says so).
-ROUNDS = tuple(f"blind-replies{n}.yaml" for n in ("", "-2", "-3", "-4", "-5", "-6", "-7", "-8"))
+ROUNDS = tuple(
+    f"blind-replies{n}.yaml" for n in ("", "-2", "-3", "-4", "-5", "-6", "-7", "-8", "-9")
+)
 
 
 def main(argv: list[str] | None = None) -> int:
