@@ -103,6 +103,8 @@ def test_offers_by_kind() -> None:
         ("Next coffee's on us.", True),
         ("Your helmet's on me next time you're in.", True),
         ("That one's on me, Dougie.", False),
+        # Paying for what went wrong is a refund, not a gift.
+        ("Those three missed boxes are on us.", False),
         # Owning a mistake is not giving anything away.
         ("That's on us, sorry.", False),
         ("The delay is on us, not the courier.", False),

@@ -106,6 +106,13 @@ def test_sentences(text: str, expected: list[str]) -> None:
             "1pm, ten minutes, or refund. No code. Reply here, today. Amy.",
             True,
         ),
+        # ... and longer notes almost bare of small words (a blind salad, round 10) ...
+        (
+            "So sorry Leanne son OK. Nut-free mistake mixer hazelnut, my rota. Brownies 6-8 June "
+            "don't eat, refund. Off shelves, food safety team, own mixer first thing. Thursday "
+            "update.",
+            True,
+        ),
         # ... but bullet points with their small words are sentences (a blind good reply).
         (
             "Really sorry for the worry, Tom. Right now: stop charging it and keep it unplugged. "

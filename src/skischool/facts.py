@@ -71,7 +71,18 @@ _SALUTATION = re.compile(
 
 # What a reply can promise, by kind. Each kind is a few unambiguous phrasings.
 OFFERS: dict[str, tuple[str, ...]] = {
-    "refund": ("refund", "refunded", "refunding", "money back", "reimburse", "reimbursed"),
+    "refund": (
+        "refund",
+        "refunded",
+        "refunding",
+        "money back",
+        "reimburse",
+        "reimbursed",
+        "fees back",
+        "fee back",
+        "fees will come back",
+        "fee will come back",
+    ),
     "replacement": ("replacement", "replace it", "replace them", "send a new one", "send another"),
     "discount": (
         "discount",
@@ -122,6 +133,10 @@ OFFERS: dict[str, tuple[str, ...]] = {
         "bump to your pay",
         "bump to your hourly rate",
         "higher hourly rate",
+        "next pay grade",
+        "higher pay grade",
+        "pay grade up",
+        "up a pay grade",
         "extra in your pay",
         "in your pay packet",
     ),
@@ -206,7 +221,21 @@ def times(sentence: str, base: int) -> list[Stated]:
         if any(s <= m.start() < e for s, e in taken):
             continue
         out.append(Stated("time", _time_of(m), base + m.start(), base + m.end()))
-    return out
+        taken.append(m.span())
+    for m in _DOT_TIME.finditer(sentence):
+        if any(s <= m.start(1) < e for s, e in taken):
+            continue
+        value = ("bare", int(m.group(1)) % 12, int(m.group(2)))
+        out.append(Stated("time", value, base + m.start(1), base + m.end(2)))
+    return sorted(out, key=lambda st: st.start)
+
+
+# British clock times with a dot and no am/pm, only where a word places them in the day ("at
+# 10.30", "from 9.15"): alone, "10.30" may be a price.
+_DOT_TIME = re.compile(
+    r"\b(?:at|by|from|until|till|before|after|around|about) ([01]?\d|2[0-3])\.([0-5]\d)(?![\w%]|\.\d)",
+    re.I,
+)
 
 
 def _looks_like_count(sentence: str, end: int) -> bool:
@@ -683,9 +712,16 @@ def offers(sentence: str, base: int) -> list[Stated]:
         for m in _OFFERS.iter_matches(norm)
     ]
     for m in _ON_US.finditer(norm):
-        before = norm[max(0, m.start() - 24) : m.start()].lower().split()[-2:]
-        if not m.group().lower().startswith("next") and _ON_US_NOT_SUBJECT & set(before):
-            continue  # "the mix-up with your appointment is on us": the mix-up is what's owned
+        low = norm.lower()
+        before = low[max(0, m.start() - 24) : m.start()].split()[-2:]
+        if not m.group().lower().startswith("next"):
+            if _ON_US_NOT_SUBJECT & set(before):
+                continue  # "the mix-up with your appointment is on us": the mix-up is owned
+            # A thing on us is a gift only when it is still to come ("your next two
+            # appointments", "on me next time"); "those three missed boxes are on us" pays for
+            # what went wrong, which is a refund, not a free item.
+            if "next" not in low[max(0, m.start() - 40) : m.end() + 20].split():
+                continue
         if not any(st.start < base + m.end() and base + m.start() < st.end for st in found):
             found.append(Stated("offer", "free-item", base + m.start(), base + m.end()))
     return sorted(found, key=lambda st: st.start)

@@ -133,6 +133,10 @@ SALAD_WORDS = 3.25
 # average, with grammar words under NOTES_GRAMMAR. The nearest good replies anywhere: bullet
 # points at 6.0 words and 0.25, and a praised one-liner at 4.2 words and 0.29.
 NOTES_WORDS, NOTES_GRAMMAR = 5.0, 0.25
+# Longer notes still, almost bare of grammar words: five lines or more of up to SPARSE_WORDS
+# words, under SPARSE_GRAMMAR of them small words. No good reply of five lines or more anywhere
+# in the course, the blind rounds or the public corpus is under 0.20.
+SPARSE_WORDS, SPARSE_GRAMMAR = 8.0, 0.15
 FUNCTION_WORDS = frozenset(
     {
         "a",
@@ -379,6 +383,8 @@ class Analysis:
         # Notes with commas between the keywords ("Claire sorry, lamb cold room, our mistake.
         # Phone down. ..."): a little longer a line, and scarcer still in grammar words.
         if len(sents) >= 5 and len(words) / len(sents) <= NOTES_WORDS and grammar < NOTES_GRAMMAR:
+            return True
+        if len(sents) >= 5 and len(words) / len(sents) <= SPARSE_WORDS and grammar < SPARSE_GRAMMAR:
             return True
         # One run of keywords, punctuated or not: "gala Saturday pipe burst Castlegate Pool Dev
         # plumbers 3pm update". Real replies of this length are a quarter grammar words or more
