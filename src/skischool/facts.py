@@ -712,15 +712,14 @@ def offers(sentence: str, base: int) -> list[Stated]:
         for m in _OFFERS.iter_matches(norm)
     ]
     for m in _ON_US.finditer(norm):
-        low = norm.lower()
-        before = low[max(0, m.start() - 24) : m.start()].split()[-2:]
+        before = norm[max(0, m.start() - 24) : m.start()].lower().split()[-2:]
         if not m.group().lower().startswith("next"):
             if _ON_US_NOT_SUBJECT & set(before):
                 continue  # "the mix-up with your appointment is on us": the mix-up is owned
             # A thing on us is a gift only when it is still to come ("your next two
             # appointments", "on me next time"); "those three missed boxes are on us" pays for
             # what went wrong, which is a refund, not a free item.
-            if "next" not in low[max(0, m.start() - 40) : m.end() + 20].split():
+            if "next" not in norm[max(0, m.start() - 40) : m.end() + 20].lower().split():
                 continue
         if not any(st.start < base + m.end() and base + m.start() < st.end for st in found):
             found.append(Stated("offer", "free-item", base + m.start(), base + m.end()))
