@@ -157,3 +157,31 @@ def test_the_second_opinion_note_matches_the_measured_agreement() -> None:
         f"held-out accuracy is {accuracy:.2f}; update SECOND_OPINION ({SECOND_OPINION!r}) "
         "and AGREEMENT in skischool/situations.py to say what the judge is now worth"
     )
+
+
+def test_blind_briefs_show_what_a_learner_sees_and_nothing_of_the_rubric(tmp_path: Path) -> None:
+    import yaml
+    from blind_briefs import write_briefs
+
+    names = write_briefs(tmp_path)
+    rubrics = {
+        n: yaml.safe_load(
+            (ROOT / "exercises" / n.split("__")[0] / (n.split("__")[1][:-4] + ".yaml")).read_text()
+        )
+        for n in names
+    }
+    assert len(names) == 25 and all(r["kind"] == "reply" for r in rubrics.values())
+    lists = (tmp_path / "A.list").read_text().split() + (tmp_path / "B.list").read_text().split()
+    assert sorted(lists) == sorted(names)
+    for name, rubric in rubrics.items():
+        brief = (tmp_path / "briefs" / name).read_text()
+        assert rubric["task"].split()[0] in brief and rubric["scenario"]["post"][:40] in brief
+        # Nothing a tester could write to: no model reply, no example, no criterion's words.
+        secrets = [rubric.get("model_reply", "")] + [e["text"] for e in rubric["examples"]]
+        secrets += [c["message"] for c in rubric["criteria"] if isinstance(c.get("message"), str)]
+        # (An example that posts the scenario's own AI draft as it is shows nothing new.)
+        shown = str(rubric["scenario"])
+        hidden = [
+            s.strip()[:60] for s in secrets if s and s.strip() and s.strip()[:60] not in shown
+        ]
+        assert hidden and not any(h in brief for h in hidden), name
