@@ -393,7 +393,8 @@ def test_amounts_are_read_only_for_the_declared_nouns() -> None:
     assert F.amounts("At 10am, £40, someone, 2-3 rides.", 0, {"ride", "am", "one"}) == []
 
 
-AGENCY = facts_criterion(
+# Facts declared with counts, years, days and seasons, checked by one table below.
+DECLARED = facts_criterion(
     [
         {
             "about": "the agency",
@@ -407,24 +408,26 @@ AGENCY = facts_criterion(
             "when": ["comments", "a day", "each of us", "spend", "spends"],
             "amounts": ["10 minutes"],
         },
+        {
+            "about": "funding",
+            "say": "the library is funded until 2028",
+            "when": ["funding", "funded", "budget"],
+            "years": ["2028"],
+        },
+        {
+            "about": "storytime",
+            "say": "storytime is on Fridays",
+            "when": ["storytime"],
+            "days": ["friday"],
+        },
+        {
+            "about": "the button",
+            "say": "it was built last spring",
+            "when": ["built"],
+            "seasons": ["spring"],
+        },
     ],
 )
-
-
-@pytest.mark.parametrize(
-    ("text", "met"),
-    [
-        ("We stopped using the agency a year ago.", True),
-        ("We ditched the agency two years ago.", False),
-        ("Each of us spends about ten minutes a day on comments.", True),
-        ("It's barely five minutes a week each on comments.", False),
-        ("The agency went a year ago, and we've run the shop for twenty minutes of fame.", True),
-        ("We didn't drop the agency two years ago, it was one.", True),  # denied
-    ],
-)
-def test_a_wrong_count_or_duration_on_the_subject_is_a_conflict(text: str, met: bool) -> None:
-    res = rubric_from_dict(reply_rubric_data([AGENCY])).check(text).criteria[0]
-    assert res.met is met, [f.message for f in res.findings]
 
 
 @pytest.mark.parametrize(
@@ -456,33 +459,15 @@ def test_years_are_read_where_a_reply_places_something_in_time(text: str, found:
     assert [st.value for st in F.years(text, 0)] == found
 
 
-FUNDING = facts_criterion(
-    [
-        {
-            "about": "funding",
-            "say": "the library is funded until 2028",
-            "when": ["funding", "funded", "budget"],
-            "years": ["2028"],
-        },
-        {
-            "about": "storytime",
-            "say": "storytime is on Fridays",
-            "when": ["storytime"],
-            "days": ["friday"],
-        },
-        {
-            "about": "the button",
-            "say": "it was built last spring",
-            "when": ["built"],
-            "seasons": ["spring"],
-        },
-    ]
-)
-
-
 @pytest.mark.parametrize(
     ("text", "met"),
     [
+        ("We stopped using the agency a year ago.", True),
+        ("We ditched the agency two years ago.", False),
+        ("Each of us spends about ten minutes a day on comments.", True),
+        ("It's barely five minutes a week each on comments.", False),
+        ("The agency went a year ago, and we've run the shop for twenty minutes of fame.", True),
+        ("We didn't drop the agency two years ago, it was one.", True),  # denied
         ("Our funding is set until 2028.", True),
         ("Our funding is set until 2030.", False),
         ("Nobody has cut it: we're funded until 2028, not 2026.", True),
@@ -495,9 +480,10 @@ FUNDING = facts_criterion(
         ("Ola built it last autumn.", False),
     ],
 )
-def test_years_and_the_writers_own_slip(text: str, met: bool) -> None:
-    r = rubric_from_dict(reply_rubric_data([FUNDING]))
-    res = r.check(text).criteria[0]
+def test_a_wrong_count_year_day_or_season_on_the_subject_is_a_conflict(
+    text: str, met: bool
+) -> None:
+    res = rubric_from_dict(reply_rubric_data([DECLARED])).check(text).criteria[0]
     assert res.met is met, [f.message for f in res.findings]
 
 
