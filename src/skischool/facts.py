@@ -655,13 +655,9 @@ def _lowercase_name(window: str, at: int, people: list[str]) -> Stated | None:
     return next(iter(names_any_case(window, at, people, lowercase=True)), None)
 
 
-def names_any_case(
-    sentence: str, base: int, people: list[str], *, lowercase: bool | None = None
-) -> list[Stated]:
+def names_any_case(sentence: str, base: int, people: list[str], *, lowercase: bool) -> list[Stated]:
     """:func:`names`, but a reply written all in lower case ("zara's the manager") names
-    people that way too. ``lowercase`` None decides by the text: no capital letter at all."""
-    if lowercase is None:
-        lowercase = not any(c.isupper() for c in sentence)
+    people that way too; the caller knows whether the whole reply is."""
     if not lowercase:
         return names(sentence, base, people)
     lowered = {p.lower(): p for p in people}
