@@ -102,6 +102,9 @@ def test_offers_by_kind() -> None:
         ("Pop in and the yarn for your next cardi is on us!", True),
         ("Next coffee's on us.", True),
         ("Your helmet's on me next time you're in.", True),
+        # Something set aside for later is a gift already, "next" or not (a blind reply).
+        ("Pop in and there'll be a little treat waiting for you on us 😉", True),
+        ("A coffee ready for you on me when you land.", True),
         ("That one's on me, Dougie.", False),
         # Paying for what went wrong is a refund, not a gift.
         ("Those three missed boxes are on us.", False),

@@ -688,13 +688,14 @@ def _described(after: str) -> bool:
     )
 
 
-# "Your next two appointments are on us", "your helmet's on me": a thing, or anything "next",
-# that is on us (or me) is free. "That's on us" and "the delay is on me" own a mistake.
+# "Your next two appointments are on us", "your helmet's on me", "a treat waiting for you on
+# us": a thing, or anything "next", that is on us (or me) is free. "That's on us" and "the delay is on me" own a mistake.
 _ON_US = re.compile(
     r"\b(?:next [\w-]{1,20}(?: [\w-]{1,20})?|(?:coffees?|drinks?|meals?|lunch|dinner|cakes?|"
     r"round|pints?|tea|treats?|desserts?|yarn|box(?:es)?|appointments?|sessions?|lessons?|"
     r"class(?:es)?|tickets?|entry|visits?|check-ups?|hire|refills?|helmets?)) ?"
-    r"(?:is|are|'s|’s|will be) on (?:us|me)\b",
+    r"(?:(?:is|are|'s|’s|will be)|(?P<waiting>(?:waiting|ready|set aside|put by|saved)"
+    r"(?: for (?:you|them|him|her|you all|the [\w-]{1,20}))?)) on (?:us|me)\b",
     re.I,
 )
 
@@ -709,7 +710,8 @@ def offers(sentence: str, base: int) -> list[Stated]:
     ]
     for m in _ON_US.finditer(norm):
         before = norm[max(0, m.start() - 24) : m.start()].lower().split()[-2:]
-        if not m.group().lower().startswith("next"):
+        # "A little treat waiting for you on us" is still to come, so it is a gift already.
+        if not m.group().lower().startswith("next") and not m.group("waiting"):
             if _ON_US_NOT_SUBJECT & set(before):
                 continue  # "the mix-up with your appointment is on us": the mix-up is owned
             # A thing on us is a gift only when it is still to come ("your next two
