@@ -8,7 +8,10 @@ against the post it answered. A pass predicts "good", a fail "poor"; the score r
 the AUC. Replies the public judged "mixed" are left out of the binary figures and reported
 apart. Beside the rubrics: their learned calibration (judge/calibration.py, a logistic regression
 trained on the train split; it predicts "good" at 0.5 or more), VADER (a sentiment lexicon) and a
-judge that always says "good", all scored on the same replies. Targets: accuracy >= 0.85 and
+judge that always says "good", all scored on the same replies; on the test split also a
+learned-words yardstick (judge/baselines.py) fitted on the train split. The figures are then
+split by the reader labels (judge/reader-labels.yaml): whether the verdict can be reached from
+the words, and whether the reply takes a shot at the poster. Targets: accuracy >= 0.85 and
 AUC >= 0.90.
 """
 
@@ -18,14 +21,14 @@ import argparse
 import random
 import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from judge.calibration import features as calibration_features
 from judge.calibration import load_calibration
-from judge.corpus import SITUATIONS, Entry, load
+from judge.corpus import SITUATIONS, Entry, load, load_reader_labels
 
 from skischool.criteria.base import Doc, Scenario
 from skischool.platforms import PLATFORMS
@@ -41,6 +44,7 @@ class Judged:
     score: float
     vader: float
     estimate: float | None  # the calibration's probability of "good", when one is shipped
+    words: float | None = None  # the learned-words baseline's probability, on the test split only
 
 
 def scenario_for(e: Entry) -> Scenario:
@@ -111,6 +115,18 @@ def calibrated_rows(rows: list[Judged]) -> list[tuple[bool, bool, float]]:
     return [(j.entry.good, (j.estimate or 0.0) >= 0.5, j.estimate or 0.0) for j in rows]
 
 
+def words_rows(rows: list[Judged]) -> list[tuple[bool, bool, float]]:
+    return [(j.entry.good, (j.words or 0.0) >= 0.5, j.words or 0.0) for j in rows]
+
+
+def with_learned_words(judged: list[Judged]) -> tuple[list[Judged], str]:
+    """Add the learned-words baseline (judge/baselines.py), trained on the train split only."""
+    from judge.baselines import learned_words
+
+    predict, account = learned_words([e for e in load() if e.split == "train"])
+    return [replace(j, words=predict(j.entry)) for j in judged], account
+
+
 def bootstrap(
     rows: list[Judged], rowsof=rubric_rows, rounds: int = 2000, seed: int = 8
 ) -> tuple[float, ...]:
@@ -149,7 +165,9 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
     print(f"Targets: accuracy >= {TARGET_ACCURACY}, AUC >= {TARGET_AUC}\n")
     calibrated = all(j.estimate is not None for j in judged)
     cal_head = f"  {'calibrated':>10} {'AUC':>5}  {'TP FN FP TN':>13}" if calibrated else ""
-    head = f"{'situation':<15}{'n':>4}  {'rubric acc':>10} {'AUC':>5}  {'TP FN FP TN':>13}{cal_head}  {'VADER acc':>9} {'AUC':>5}  {'always-good':>11}"
+    learned = all(j.words is not None for j in judged)
+    words_head = f"  {'words acc':>9} {'AUC':>5}" if learned else ""
+    head = f"{'situation':<15}{'n':>4}  {'rubric acc':>10} {'AUC':>5}  {'TP FN FP TN':>13}{cal_head}{words_head}  {'VADER acc':>9} {'AUC':>5}  {'always-good':>11}"
     print(head)
     print("-" * len(head))
     out: dict[str, Figures] = {}
@@ -168,15 +186,22 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
             out[f"{name} calibrated"] = cf
             cconf = f"{cf.tp:>3}{cf.fn:>3}{cf.fp:>3}{cf.tn:>3}"
             cal_cols = f"  {cf.accuracy:>10.2f} {_fmt_auc(cf.auc)}  {cconf:>13}"
+        words_cols = ""
+        if learned:
+            wf = figures(words_rows(rows))
+            out[f"{name} words"] = wf
+            words_cols = f"  {wf.accuracy:>9.2f} {_fmt_auc(wf.auc)}"
         print(
             f"{name:<15}{ours.n:>4}  {ours.accuracy:>10.2f} {_fmt_auc(ours.auc)}  {conf:>13}"
-            f"{cal_cols}  {vad.accuracy:>9.2f} {_fmt_auc(vad.auc)}  {always:>11.2f}"
+            f"{cal_cols}{words_cols}  {vad.accuracy:>9.2f} {_fmt_auc(vad.auc)}  {always:>11.2f}"
         )
     print(f"\n95% bootstrap intervals over all {len(binary)} good/poor replies (small samples):")
     judges = [("rubric", rubric_rows)] + ([("calibrated", calibrated_rows)] if calibrated else [])
+    judges += [("words", words_rows)] if learned else []
     for label, rowsof in judges:
         lo_acc, hi_acc, lo_auc, hi_auc = bootstrap(binary, rowsof)
         print(f"  {label:<11} accuracy {lo_acc:.2f}-{hi_acc:.2f}, AUC {lo_auc:.2f}-{hi_auc:.2f}")
+    breakdown(binary, judges)
     mixed = [j for j in judged if j.entry.verdict == "mixed"]
     if mixed:
         good = [j.score for j in binary if j.entry.good]
@@ -189,6 +214,33 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
     return out
 
 
+def breakdown(binary: list[Judged], judges: list) -> None:
+    """The same figures on the subsets the reader labels pick out (judge/reader-labels.yaml).
+
+    If the misses sat where a verdict rests on context the words do not show, or on the public
+    cheering a put-down the course teaches against, the figures on the rest would be high.
+    """
+    labels = load_reader_labels(load())
+    subsets = (
+        ("verdict decided by the text", lambda j: labels[j.entry.id].decided_by_text),
+        ("verdict rests on context", lambda j: not labels[j.entry.id].decided_by_text),
+        ("reply takes a shot at the poster", lambda j: labels[j.entry.id].shot),
+        ("reply takes no shot", lambda j: not labels[j.entry.id].shot),
+    )
+    print("\nBy what the verdict rests on (reader labels):")
+    for title, keep in subsets:
+        rows = [j for j in binary if keep(j)]
+        if not rows:
+            continue
+        good = sum(1 for j in rows if j.entry.good) / len(rows)
+        cols = "  ".join(
+            f"{label} {f.accuracy:.2f} / {_fmt_auc(f.auc).strip()}"
+            for label, rowsof in judges
+            for f in [figures(rowsof(rows))]
+        )
+        print(f"  {title:<33}{len(rows):>4} replies, {good:.0%} good   {cols}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=("test", "train", "all"), default="test")
@@ -196,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     entries = [e for e in load() if args.split == "all" or e.split == args.split]
     judged = judge(entries)
+    if args.split == "test":
+        judged, account = with_learned_words(judged)
+        print(f"Beside the rubrics, {account}.\n")
     report(judged, args.split)
     if args.misses:
         print("\nJudged wrongly:")

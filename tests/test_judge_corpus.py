@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks/judge"))
 from bench_exercises import KINDS, ROUNDS
 from bench_judge import auc, figures, scenario_for
-from judge.corpus import SITUATIONS, load, split_of
+from judge.corpus import SITUATIONS, load, load_reader_labels, split_of
 
 ENTRIES = load()
 
@@ -65,6 +65,51 @@ def test_load_names_the_file_and_entry_of_a_broken_corpus(tmp_path: Path) -> Non
     assert "c.yaml: entries[0]: verdict 'great'" in msg
     assert "c.yaml: entries[1]: situation 'gripe'" in msg
     assert "entries[1]: source is not an address" in msg and "id a also in" in msg
+
+
+def test_reader_labels_cover_every_entry_once() -> None:
+    labels = load_reader_labels(ENTRIES)
+    assert set(labels) == {e.id for e in ENTRIES}
+    agreed = sum(1 for lab in labels.values() if lab.basis[0] == lab.basis[1])
+    assert agreed / len(labels) > 0.8, "two readers who mostly disagree label nothing"
+    # A reader who says "context" says why.
+    assert all(lab.context_why for lab in labels.values() if "context" in lab.basis)
+
+
+def test_broken_reader_labels_are_named(tmp_path: Path) -> None:
+    bad = tmp_path / "labels.yaml"
+    first, second = ENTRIES[0].id, ENTRIES[1].id
+    bad.write_text(
+        "labels:\n"
+        f"  {first}: {{basis: [text, maybe], shot: false}}\n"
+        f"  {second}: {{basis: [text, text], shot: sometimes}}\n"
+        "  nobody: {basis: [text, text], shot: false}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError) as exc:
+        load_reader_labels(ENTRIES, bad)
+    msg = str(exc.value)
+    assert f"labels.yaml: labels.{first}: basis must be two of" in msg
+    assert f"labels.{second}: shot must be true or false" in msg
+    assert "labels.nobody: no corpus entry has this id" in msg
+    assert f"no labels for {ENTRIES[2].id}" in msg
+
+
+def test_learned_words_baseline_learns_from_train_alone() -> None:
+    from judge.baselines import learned_words
+
+    train = [e for e in ENTRIES if e.split == "train"]
+    predict, account = learned_words(train)
+    probs = [predict(e) for e in train if e.verdict != "mixed"]
+    truth = [e.good for e in train if e.verdict != "mixed"]
+    assert all(0.0 <= p <= 1.0 for p in probs)
+    # In-sample it must rank its own training replies well, or it learned nothing.
+    in_sample = auc(
+        [p for p, t in zip(probs, truth, strict=True) if t],
+        [p for p, t in zip(probs, truth, strict=True) if not t],
+    )
+    assert in_sample is not None and in_sample > 0.8
+    assert f"on {len(probs)} train replies" in account
 
 
 def test_auc_and_confusion_arithmetic() -> None:

@@ -104,3 +104,49 @@ def load(paths: list[Path] | None = None) -> list[Entry]:
     if problems:
         raise ValueError("real-reply corpus problems:\n" + "\n".join(problems))
     return entries
+
+
+READER_LABELS_FILE = HERE / "reader-labels.yaml"
+BASES = ("text", "context")
+
+
+@dataclass(frozen=True)
+class ReaderLabels:
+    """What two readers said a verdict rests on, and whether the reply takes a shot at anyone."""
+
+    basis: tuple[str, str]
+    shot: bool
+    context_why: str = ""
+
+    @property
+    def decided_by_text(self) -> bool:
+        """Both readers say a trainer could reach the verdict from the post and reply alone."""
+        return self.basis == ("text", "text")
+
+
+def load_reader_labels(
+    entries: list[Entry], path: Path = READER_LABELS_FILE
+) -> dict[str, ReaderLabels]:
+    """The reader labels, one per corpus entry; raises ValueError naming each problem."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = data.get("labels") or {}
+    problems: list[str] = []
+    out: dict[str, ReaderLabels] = {}
+    ids = {e.id for e in entries}
+    for key, row in raw.items():
+        where = f"{path.name}: labels.{key}"
+        if key not in ids:
+            problems.append(f"{where}: no corpus entry has this id")
+            continue
+        basis = row.get("basis") if isinstance(row, dict) else None
+        if not (isinstance(basis, list) and len(basis) == 2 and set(basis) <= set(BASES)):
+            problems.append(f"{where}: basis must be two of {BASES}, one per reader")
+            continue
+        if not isinstance(row.get("shot"), bool):
+            problems.append(f"{where}: shot must be true or false")
+            continue
+        out[key] = ReaderLabels((basis[0], basis[1]), row["shot"], str(row.get("context_why", "")))
+    problems += [f"{path.name}: no labels for {i}" for i in sorted(ids - set(raw))]
+    if problems:
+        raise ValueError("reader label problems:\n" + "\n".join(problems))
+    return out
