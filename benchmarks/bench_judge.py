@@ -21,6 +21,7 @@ import argparse
 import random
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -214,7 +215,12 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
     return out
 
 
-def breakdown(binary: list[Judged], judges: list) -> None:
+Rows = list[tuple[bool, bool, float]]
+
+
+def breakdown(
+    binary: list[Judged], judges: list[tuple[str, Callable[[list[Judged]], Rows]]]
+) -> None:
     """The same figures on the subsets the reader labels pick out (judge/reader-labels.yaml).
 
     If the misses sat where a verdict rests on context the words do not show, or on the public
