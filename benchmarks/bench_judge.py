@@ -29,13 +29,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from judge.calibration import features as calibration_features
 from judge.calibration import load_calibration
-from judge.corpus import SITUATIONS, Entry, load, load_reader_labels
+from judge.corpus import SITUATIONS, Entry, load, load_reader_labels, load_reader_ratings
 
 from skischool.criteria.base import Doc, Scenario
 from skischool.platforms import PLATFORMS
 from skischool.situations import load_situation
 
 TARGET_ACCURACY, TARGET_AUC = 0.85, 0.90
+READERS_GOOD = 3.5  # a mean rating between "either way" (3) and "probably good" (4)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Judged:
     vader: float
     estimate: float | None  # the calibration's probability of "good", when one is shipped
     words: float | None = None  # the learned-words baseline's probability, on the test split only
+    readers: float | None = None  # careful readers' mean 1-5 rating, on the test split only
 
 
 def scenario_for(e: Entry) -> Scenario:
@@ -120,6 +122,16 @@ def words_rows(rows: list[Judged]) -> list[tuple[bool, bool, float]]:
     return [(j.entry.good, (j.words or 0.0) >= 0.5, j.words or 0.0) for j in rows]
 
 
+def readers_rows(rows: list[Judged]) -> list[tuple[bool, bool, float]]:
+    return [(j.entry.good, (j.readers or 0.0) >= READERS_GOOD, j.readers or 0.0) for j in rows]
+
+
+def with_readers(judged: list[Judged]) -> list[Judged]:
+    """Add the careful readers' mean rating (judge/reader-ratings.yaml): a ceiling, not a rival."""
+    ratings = load_reader_ratings(load())
+    return [replace(j, readers=sum(r := ratings[j.entry.id]) / len(r)) for j in judged]
+
+
 def with_learned_words(judged: list[Judged]) -> tuple[list[Judged], str]:
     """Add the learned-words baseline (judge/baselines.py), trained on the train split only."""
     from judge.baselines import learned_words
@@ -168,6 +180,8 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
     cal_head = f"  {'calibrated':>10} {'AUC':>5}  {'TP FN FP TN':>13}" if calibrated else ""
     learned = all(j.words is not None for j in judged)
     words_head = f"  {'words acc':>9} {'AUC':>5}" if learned else ""
+    read = all(j.readers is not None for j in judged)
+    words_head += f"  {'readers acc':>11} {'AUC':>5}" if read else ""
     head = f"{'situation':<15}{'n':>4}  {'rubric acc':>10} {'AUC':>5}  {'TP FN FP TN':>13}{cal_head}{words_head}  {'VADER acc':>9} {'AUC':>5}  {'always-good':>11}"
     print(head)
     print("-" * len(head))
@@ -192,6 +206,10 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
             wf = figures(words_rows(rows))
             out[f"{name} words"] = wf
             words_cols = f"  {wf.accuracy:>9.2f} {_fmt_auc(wf.auc)}"
+        if read:
+            rf = figures(readers_rows(rows))
+            out[f"{name} readers"] = rf
+            words_cols += f"  {rf.accuracy:>11.2f} {_fmt_auc(rf.auc)}"
         print(
             f"{name:<15}{ours.n:>4}  {ours.accuracy:>10.2f} {_fmt_auc(ours.auc)}  {conf:>13}"
             f"{cal_cols}{words_cols}  {vad.accuracy:>9.2f} {_fmt_auc(vad.auc)}  {always:>11.2f}"
@@ -199,6 +217,7 @@ def report(judged: list[Judged], split: str) -> dict[str, Figures]:
     print(f"\n95% bootstrap intervals over all {len(binary)} good/poor replies (small samples):")
     judges = [("rubric", rubric_rows)] + ([("calibrated", calibrated_rows)] if calibrated else [])
     judges += [("words", words_rows)] if learned else []
+    judges += [("readers", readers_rows)] if read else []
     for label, rowsof in judges:
         lo_acc, hi_acc, lo_auc, hi_auc = bootstrap(binary, rowsof)
         print(f"  {label:<11} accuracy {lo_acc:.2f}-{hi_acc:.2f}, AUC {lo_auc:.2f}-{hi_auc:.2f}")
@@ -256,7 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     judged = judge(entries)
     if args.split == "test":
         judged, account = with_learned_words(judged)
-        print(f"Beside the rubrics, {account}.\n")
+        judged = with_readers(judged)
+        print(
+            f"Beside the rubrics, {account}; and, as a ceiling, two careful readers' mean rating "
+            f"(judge/reader-ratings.yaml, {READERS_GOOD} or more is 'good').\n"
+        )
     report(judged, args.split)
     if args.misses:
         print("\nJudged wrongly:")

@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks/judge"))
 from bench_exercises import KINDS, ROUNDS
 from bench_judge import auc, figures, scenario_for
-from judge.corpus import SITUATIONS, load, load_reader_labels, split_of
+from judge.corpus import SITUATIONS, load, load_reader_labels, load_reader_ratings, split_of
 
 ENTRIES = load()
 
@@ -93,6 +93,26 @@ def test_broken_reader_labels_are_named(tmp_path: Path) -> None:
     assert f"labels.{second}: shot must be true or false" in msg
     assert "labels.nobody: no corpus entry has this id" in msg
     assert f"no labels for {ENTRIES[2].id}" in msg
+
+
+def test_reader_ratings_cover_the_test_split_and_nothing_else(tmp_path: Path) -> None:
+    ratings = load_reader_ratings(ENTRIES)
+    assert set(ratings) == {e.id for e in ENTRIES if e.split == "test"}
+    assert all(len(r) == 2 for r in ratings.values()), "two readers rated every reply"
+    train_id = next(e.id for e in ENTRIES if e.split == "train")
+    test_ids = [e.id for e in ENTRIES if e.split == "test"]
+    bad = tmp_path / "ratings.yaml"
+    bad.write_text(
+        f"ratings:\n  {train_id}: [4, 4]\n  {test_ids[0]}: [4, 9]\n  {test_ids[1]}: [true]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError) as exc:
+        load_reader_ratings(ENTRIES, bad)
+    msg = str(exc.value)
+    assert f"ratings.yaml: ratings.{train_id}: no test-split entry has this id" in msg
+    assert f"ratings.{test_ids[0]}: expected a list of ratings from 1 to 5" in msg
+    assert f"ratings.{test_ids[1]}: expected a list of ratings from 1 to 5" in msg
+    assert f"no ratings for {test_ids[2]}" in msg
 
 
 def test_learned_words_baseline_learns_from_train_alone() -> None:

@@ -150,3 +150,34 @@ def load_reader_labels(
     if problems:
         raise ValueError("reader label problems:\n" + "\n".join(problems))
     return out
+
+
+READER_RATINGS_FILE = HERE / "reader-ratings.yaml"
+RATINGS = range(1, 6)
+
+
+def load_reader_ratings(
+    entries: list[Entry], path: Path = READER_RATINGS_FILE
+) -> dict[str, tuple[int, ...]]:
+    """Careful readers' 1-5 ratings of every test-split reply; raises ValueError naming problems."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = data.get("ratings") or {}
+    problems: list[str] = []
+    test = {e.id for e in entries if e.split == "test"}
+    out: dict[str, tuple[int, ...]] = {}
+    for key, row in raw.items():
+        where = f"{path.name}: ratings.{key}"
+        if key not in test:
+            problems.append(f"{where}: no test-split entry has this id")
+        elif not (
+            isinstance(row, list)
+            and row
+            and all(isinstance(r, int) and not isinstance(r, bool) and r in RATINGS for r in row)
+        ):
+            problems.append(f"{where}: expected a list of ratings from 1 to 5, one per reader")
+        else:
+            out[key] = tuple(row)
+    problems += [f"{path.name}: no ratings for {i}" for i in sorted(test - set(raw))]
+    if problems:
+        raise ValueError("reader rating problems:\n" + "\n".join(problems))
+    return out
