@@ -112,9 +112,11 @@ def test_offers_by_kind() -> None:
         ("That's on us, sorry.", False),
         ("The delay is on us, not the courier.", False),
         ("The mix-up with your appointment is on us.", False),
+        # Extras slipped in for the trouble are a gift too (a blind reply).
+        ("We'll pop a jar of mint sauce and a few extras in with it.", True),
     ],
 )
-def test_something_on_us_is_free_but_a_mistake_on_us_is_owned(text: str, offered: bool) -> None:
+def test_a_gift_is_an_offer_but_a_mistake_on_us_is_owned(text: str, offered: bool) -> None:
     assert bool(F.offers(text, 0)) is offered
 
 

@@ -113,6 +113,12 @@ OFFERS: dict[str, tuple[str, ...]] = {
         "next booking with us is free",
         "free upgrade",
         "freebie",
+        # Extras slipped in "to make up for the trouble" (a blind reply): a gift all the same.
+        "a few extras",
+        "some extras",
+        "a couple of extras",
+        "a few goodies",
+        "some goodies",
     ),
     "credit": (
         "account credit",
