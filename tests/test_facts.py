@@ -431,6 +431,18 @@ DECLARED = facts_criterion(
             "when": ["built"],
             "seasons": ["spring"],
         },
+        {
+            "about": "Ellie's trip",
+            "say": "Ellie went to see her nan in Cork",
+            "when": ["nan", "ferry"],
+            "places": ["Cork", "Ireland"],
+        },
+        {
+            "about": "the practices",
+            "say": "Northgate has three practices in York",
+            "when": ["practices", "Northgate"],
+            "places": ["York"],
+        },
     ],
 )
 
@@ -483,13 +495,36 @@ def test_years_are_read_where_a_reply_places_something_in_time(text: str, found:
         ("Sam typed it but storytime is on Thursday.", False),
         ("Ola built it last spring.", True),
         ("Ola built it last autumn.", False),
+        ("Ellie took the ferry to see her nan in Cork.", True),
+        ("Ellie took the ferry over to Ireland to see her nan.", True),
+        ("Ellie took the ferry to see her nan in Dublin.", False),
+        ("Ellie's nan lives in Galway, so she got the ferry.", False),
+        # A place the scenario declares elsewhere is true, so it never clashes.
+        ("Ellie, a nurse at Northgate's York practices, got the ferry to Cork.", True),
+        ("She got the ferry to see her nan, not in Dublin but in Cork.", True),  # denied
+        ("Northgate's three practices are in Leeds.", False),
+        # "Reading" and "Bath" are words before they are towns, so they are never read as places.
+        ("Reading her nan's card on the ferry, Ellie cried.", True),
     ],
 )
-def test_a_wrong_count_year_day_or_season_on_the_subject_is_a_conflict(
+def test_a_wrong_count_year_day_season_or_place_on_the_subject_is_a_conflict(
     text: str, met: bool
 ) -> None:
     res = rubric_from_dict(reply_rubric_data([DECLARED])).check(text).criteria[0]
     assert res.met is met, [f.message for f in res.findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Her nan lives in Cork.", ["Cork"]),
+        ("From Northern Ireland to Dublin.", ["Northern Ireland", "Dublin"]),
+        ("A cork in the bottle, and Corkonians.", []),  # a capital and a whole word
+        ("Hebden Bridge, then York.", ["Hebden Bridge", "York"]),
+    ],
+)
+def test_places_are_known_names_written_whole_with_a_capital(text: str, found: list) -> None:
+    assert [st.value for st in F.places(text, 0)] == found
 
 
 def test_unrelated_times_and_prices_do_not_clash() -> None:
@@ -550,6 +585,11 @@ def test_a_person_who_is_not_a_name_gets_a_located_error() -> None:
             [{"about": "a", "say": "b", "names": ["Dev"]}],
             "criteria[0].facts[0].when",
             "words for the role",
+        ),
+        (
+            [{"about": "a", "say": "b", "places": ["cork"]}],
+            "criteria[0].facts[0].places[0]",
+            "a place as replies write it",
         ),
     ],
 )

@@ -318,6 +318,55 @@ def seasons(sentence: str, base: int) -> list[Stated]:
     return out
 
 
+# Towns, cities and countries a reply might name instead of the true one ("her nan in Dublin"
+# where the scenario says Cork). A closed list, so a stated place is one a reader would know as
+# a place; names that are also everyday words or first names (Bath, Reading, Wells, Lincoln,
+# Chester, Derby) are left out, because a capital at the start of a sentence proves nothing.
+PLACES: tuple[str, ...] = (
+    # England
+    "London", "Birmingham", "Manchester", "Liverpool", "Leeds", "Sheffield", "Bristol",
+    "Newcastle", "Nottingham", "Leicester", "Coventry", "Bradford", "Hull", "York", "Harrogate",
+    "Halifax", "Huddersfield", "Wakefield", "Doncaster", "Sunderland", "Durham", "Middlesbrough",
+    "Carlisle", "Lancaster", "Blackpool", "Bolton", "Stockport", "Oldham", "Salford", "Wigan",
+    "Southampton", "Portsmouth", "Brighton", "Oxford", "Cambridge", "Norwich", "Ipswich",
+    "Plymouth", "Exeter", "Bournemouth", "Gloucester", "Cheltenham", "Worcester", "Hereford",
+    "Shrewsbury", "Stoke", "Wolverhampton", "Northampton", "Peterborough", "Milton Keynes",
+    "Canterbury", "Dover", "Hastings", "Scarborough", "Whitby", "Otley", "Ilkley", "Skipton",
+    "Hebden Bridge", "Keswick", "Penzance", "Truro", "Falmouth",
+    # Scotland
+    "Glasgow", "Edinburgh", "Aberdeen", "Dundee", "Inverness", "Perth", "Fort William",
+    "Aviemore", "Oban", "Paisley",
+    # Wales
+    "Cardiff", "Swansea", "Newport", "Wrexham", "Aberystwyth", "Bangor", "Llandudno", "Tenby",
+    # Ireland, north and south
+    "Belfast", "Derry", "Dublin", "Cork", "Galway", "Limerick", "Waterford", "Kilkenny",
+    "Sligo", "Killarney", "Wexford", "Dundalk", "Drogheda",
+    # Countries and nations
+    "England", "Scotland", "Wales", "Ireland", "Northern Ireland", "France", "Spain",
+    "Germany", "Italy", "Portugal", "Poland", "the Netherlands", "Holland", "Belgium",
+    "Switzerland", "Austria", "Norway", "Sweden", "Denmark", "Canada", "Australia",
+    "New Zealand", "India", "Pakistan", "Nigeria", "Ghana", "Jamaica",
+)  # fmt: skip
+_PLACE_FORMS = sorted(PLACES, key=len, reverse=True)
+
+
+def places(sentence: str, base: int) -> list[Stated]:
+    """Known places a sentence names, as replies write them: capital first, whole words."""
+    out: list[Stated] = []
+    taken = bytearray(len(sentence))  # "Northern Ireland" before "Ireland": linear
+    for form in _PLACE_FORMS:
+        start = sentence.find(form)
+        while start >= 0:
+            end = start + len(form)
+            before = sentence[start - 1] if start else " "
+            after = sentence[end : end + 1]
+            if not before.isalnum() and not (after.isalnum() or after == "_") and not taken[start]:
+                out.append(Stated("place", form, base + start, base + end))
+                taken[start:end] = b"\x01" * (end - start)
+            start = sentence.find(form, start + 1)
+    return sorted(out, key=lambda st: st.start)
+
+
 def prices(sentence: str, base: int) -> list[Stated]:
     out = []
     for m in _PRICE.finditer(sentence):

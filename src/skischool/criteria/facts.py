@@ -1,7 +1,7 @@
 """Facts: the reply must not contradict what the scenario says is true, or promise what isn't offered.
 
-The rubric declares the scenario's facts (times, days, dates, prices, percentages and people, each
-about a subject) and what the organisation can offer. A sentence on the subject that states a
+The rubric declares the scenario's facts (times, days, dates, prices, percentages, counts, years,
+seasons, places and people, each about a subject) and what the organisation can offer. A sentence on the subject that states a
 different value, or a promise of an offer the scenario does not have, becomes a finding that
 quotes both. With the scenario's ``people`` declared, so is a reply that puts the wrong person
 in a role ("Zara, the pool's manager") or opens by greeting someone who did not write the post.
@@ -66,6 +66,13 @@ FACT = Obj(
             ListOf(Str(), min_items=1),
             "Counts and durations that are true, each a number and what it counts: '31 swaps', "
             "'10 minutes', '1 year'. Only a stated number of the same thing is compared.",
+        ),
+        Field(
+            "places",
+            ListOf(Str(), min_items=1),
+            "Places that are true: 'Cork'. Another well-known town, city or country named in a "
+            "sentence on the subject conflicts; a place any fact of the criterion declares never "
+            "does, so 'Northgate Vets in York' does not clash with 'her nan in Cork'.",
         ),
         Field(
             "names",
@@ -237,6 +244,8 @@ class Facts(Criterion):
         self._percents = [[F.parse_percent(p) for p in f.get("percents", [])] for f in self.facts]
         self._years = [[F.parse_year(y) for y in f.get("years", [])] for f in self.facts]
         self._amounts = [[F.parse_amount(a) for a in f.get("amounts", [])] for f in self.facts]
+        # Every place the criterion declares is true somewhere, so it never conflicts anywhere.
+        self._declared_places = {p for f in self.facts for p in f.get("places", [])}
         named = [n for f in self.facts for n in f.get("names", [])]
         self.people: list[str] = list(dict.fromkeys([*data.get("people", []), *named]))
 
@@ -255,6 +264,7 @@ class Facts(Criterion):
             "years": F.parse_year,
             "amounts": F.parse_amount,
             "names": _parse_name,
+            "places": _parse_name,
         }
         expect = {
             "times": "a time such as '9am', '2:30pm', '14:00' or 'noon'",
@@ -264,6 +274,7 @@ class Facts(Criterion):
             "years": "a year such as '2028'",
             "amounts": "a number and what it counts, such as '31 swaps' or '10 minutes'",
             "names": "a name as replies write it, with a capital first: 'Dev'",
+            "places": "a place as replies write it, with a capital first: 'Cork'",
         }
         kinds = (
             "times",
@@ -274,6 +285,7 @@ class Facts(Criterion):
             "percents",
             "years",
             "amounts",
+            "places",
             "names",
         )
         for i, f in enumerate(data.get("facts") or []):
@@ -380,6 +392,13 @@ class Facts(Criterion):
         years = [y for i in on_subject for y in self._years[i]]
         if years:
             out += [(s, say("years")) for s in F.years(text, base) if s.value not in years]
+        places = {p for f in facts for p in f.get("places", [])}
+        if places:
+            out += [
+                (s, say("places"))
+                for s in F.places(text, base)
+                if s.value not in places and s.value not in self._declared_places
+            ]
         amounts = [a for i in on_subject for a in self._amounts[i] if a is not None]
         if amounts:
             nouns = {noun for _, noun in amounts}
@@ -470,7 +489,7 @@ class Facts(Criterion):
 
 
 def _parse_name(value: str) -> str | None:
-    """A person's name as a rubric gives it: words, the first starting with a capital."""
+    """A name (a person's or a place's) as a rubric gives it: words, the first with a capital."""
     words = value.split()
     return value if words and words[0][:1].isupper() and any(c.isalpha() for c in value) else None
 
