@@ -744,7 +744,8 @@ def _described(after: str) -> bool:
 
 
 # "Your next two appointments are on us", "your helmet's on me", "a treat waiting for you on
-# us": a thing, or anything "next", that is on us (or me) is free. "That's on us" and "the delay is on me" own a mistake.
+# us": a thing, or anything "next", that is on us (or me) is free. "That's on us" and "the
+# delay is on me" own a mistake.
 _ON_US = re.compile(
     r"\b(?:next [\w-]{1,20}(?: [\w-]{1,20})?|(?:coffees?|drinks?|meals?|lunch|dinner|cakes?|"
     r"round|pints?|tea|treats?|desserts?|yarn|box(?:es)?|appointments?|sessions?|lessons?|"

@@ -1,10 +1,11 @@
 """Facts: the reply must not contradict what the scenario says is true, or promise what isn't offered.
 
 The rubric declares the scenario's facts (times, days, dates, prices, percentages, counts, years,
-seasons, places and people, each about a subject) and what the organisation can offer. A sentence on the subject that states a
-different value, or a promise of an offer the scenario does not have, becomes a finding that
-quotes both. With the scenario's ``people`` declared, so is a reply that puts the wrong person
-in a role ("Zara, the pool's manager") or opens by greeting someone who did not write the post.
+seasons, places and people, each about a subject) and what the organisation can offer. A
+sentence on the subject that states a different value, or a promise of an offer the scenario
+does not have, becomes a finding that quotes both. With the scenario's ``people`` declared, so
+is a reply that puts the wrong person in a role ("Zara, the pool's manager") or opens by
+greeting someone who did not write the post.
 """
 
 from __future__ import annotations
