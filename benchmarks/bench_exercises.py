@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("good-plain", "good-unusual", "good-brief", "bad-sneaky", "bad-salad")
 #: Each round of blind replies, oldest first. Only the newest untouched round is still blind:
 #: once its misses have been read and fixed, a round is a development set (its header says so).
-ROUNDS = tuple(f"blind-replies{n}.yaml" for n in ("", *(f"-{i}" for i in range(2, 13))))
+ROUNDS = tuple(f"blind-replies{n}.yaml" for n in ("", *(f"-{i}" for i in range(2, 14))))
 
 
 def main(argv: list[str] | None = None) -> int:
