@@ -10,6 +10,7 @@ character classes and bounded repeats, run sentence by sentence, so the work sta
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .textmatch import Phrase, PhraseSet, normalize
@@ -347,24 +348,36 @@ PLACES: tuple[str, ...] = (
     "Switzerland", "Austria", "Norway", "Sweden", "Denmark", "Canada", "Australia",
     "New Zealand", "India", "Pakistan", "Nigeria", "Ghana", "Jamaica",
 )  # fmt: skip
-_PLACE_FORMS = sorted(PLACES, key=len, reverse=True)
+_PLACE_FORMS = list(PLACES)
 
 
 def places(sentence: str, base: int) -> list[Stated]:
     """Known places a sentence names, as replies write them: capital first, whole words."""
-    out: list[Stated] = []
-    taken = bytearray(len(sentence))  # "Northern Ireland" before "Ireland": linear
-    for form in _PLACE_FORMS:
+    found = _whole_forms(sentence, [(f, f) for f in _PLACE_FORMS])
+    return [Stated("place", form, base + start, base + end) for start, end, form in found]
+
+
+def _whole_forms(
+    sentence: str, forms: list[tuple[str, str]], keep: Callable[[int], bool] = lambda end: True
+) -> list[tuple[int, int, str]]:
+    """(start, end, value) of each form found as whole words, longest form first, so "Northern
+    Ireland" or "Nadia Okafor" claims its characters before "Ireland" or "Nadia"; ``keep(end)``
+    may refuse a match. ``forms`` pairs what to find with the value it stands for. Linear: each
+    character is claimed once."""
+    out: list[tuple[int, int, str]] = []
+    taken = bytearray(len(sentence))
+    for form, value in sorted(forms, key=lambda fv: -len(fv[0])):
         start = sentence.find(form)
         while start >= 0:
             end = start + len(form)
             before = sentence[start - 1] if start else " "
             after = sentence[end : end + 1]
-            if not before.isalnum() and not (after.isalnum() or after == "_") and not taken[start]:
-                out.append(Stated("place", form, base + start, base + end))
+            whole = not before.isalnum() and not (after.isalnum() or after == "_")
+            if whole and not taken[start] and keep(end):
+                out.append((start, end, value))
                 taken[start:end] = b"\x01" * (end - start)
             start = sentence.find(form, start + 1)
-    return sorted(out, key=lambda st: st.start)
+    return sorted(out)
 
 
 def prices(sentence: str, base: int) -> list[Stated]:
@@ -623,21 +636,12 @@ def names(
     race") names whose something it is, not who, so it is left out unless ``possessives`` is
     set (naming someone at all); "Dev's the manager" is "Dev is", and counts either way.
     """
-    out: list[Stated] = []
-    taken = bytearray(len(sentence))  # characters already part of a longer name: linear
-    forms = sorted(((f, p) for p in people for f in name_forms(p)), key=lambda fp: -len(fp[0]))
-    for form, person in forms:  # longest first: "Nadia Okafor" before "Nadia"
-        start = sentence.find(form)
-        while start >= 0:
-            end = start + len(form)
-            before = sentence[start - 1] if start else " "
-            after = sentence[end : end + 3]
-            whole = not before.isalnum() and not (after[:1].isalnum() or after[:1] == "_")
-            if whole and not taken[start] and (possessives or not _possessive(sentence, end)):
-                out.append(Stated("name", person, base + start, base + end))
-                taken[start:end] = b"\x01" * (end - start)
-            start = sentence.find(form, start + 1)
-    return sorted(out, key=lambda st: st.start)
+    found = _whole_forms(
+        sentence,
+        [(f, p) for p in people for f in name_forms(p)],
+        keep=lambda end: possessives or not _possessive(sentence, end),
+    )
+    return [Stated("name", person, base + start, base + end) for start, end, person in found]
 
 
 def _possessive(sentence: str, end: int) -> bool:
