@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,13 @@ def test_load_names_the_file_and_entry_of_a_broken_corpus(tmp_path: Path) -> Non
     assert "entries[1]: source is not an address" in msg and "id a also in" in msg
 
 
+def problems_loading(loader: Callable[[list, Path], object], path: Path) -> str:
+    """What a reader-file loader says of a broken file (it must refuse it)."""
+    with pytest.raises(ValueError) as exc:
+        loader(ENTRIES, path)
+    return str(exc.value)
+
+
 def test_reader_labels_cover_every_entry_once() -> None:
     labels = load_reader_labels(ENTRIES)
     assert set(labels) == {e.id for e in ENTRIES}
@@ -86,9 +94,7 @@ def test_broken_reader_labels_are_named(tmp_path: Path) -> None:
         "  nobody: {basis: [text, text], shot: false}\n",
         encoding="utf-8",
     )
-    with pytest.raises(ValueError) as exc:
-        load_reader_labels(ENTRIES, bad)
-    msg = str(exc.value)
+    msg = problems_loading(load_reader_labels, bad)
     assert f"labels.yaml: labels.{first}: basis must be two of" in msg
     assert f"labels.{second}: shot must be true or false" in msg
     assert "labels.nobody: no corpus entry has this id" in msg
@@ -106,9 +112,7 @@ def test_reader_ratings_cover_the_test_split_and_nothing_else(tmp_path: Path) ->
         f"ratings:\n  {train_id}: [4, 4]\n  {test_ids[0]}: [4, 9]\n  {test_ids[1]}: [true]\n",
         encoding="utf-8",
     )
-    with pytest.raises(ValueError) as exc:
-        load_reader_ratings(ENTRIES, bad)
-    msg = str(exc.value)
+    msg = problems_loading(load_reader_ratings, bad)
     assert f"ratings.yaml: ratings.{train_id}: no test-split entry has this id" in msg
     assert f"ratings.{test_ids[0]}: expected a list of ratings from 1 to 5" in msg
     assert f"ratings.{test_ids[1]}: expected a list of ratings from 1 to 5" in msg

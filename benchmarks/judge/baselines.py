@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from bench_judge import auc
 from judge.corpus import Entry
 
 if TYPE_CHECKING:
@@ -27,11 +28,12 @@ def _text(e: Entry) -> str:
     return f"[{e.situation}] {e.reply}"
 
 
-def _auc(ps: Sequence[float], ys: Sequence[int]) -> float:
-    pos = [p for p, y in zip(ps, ys, strict=True) if y]
-    neg = [p for p, y in zip(ps, ys, strict=True) if not y]
-    wins = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg)
-    return wins / (len(pos) * len(neg)) if pos and neg else 0.5
+def auc_of(probs: Sequence[float], ys: Sequence[int]) -> float:
+    """bench_judge's AUC over probabilities and 0/1 truths; 0.5 when one class is missing."""
+    pos = [p for p, y in zip(probs, ys, strict=True) if y]
+    neg = [p for p, y in zip(probs, ys, strict=True) if not y]
+    a = auc(pos, neg)
+    return 0.5 if a is None else a
 
 
 def learned_words(train: Sequence[Entry]) -> tuple[Callable[[Entry], float], str]:
@@ -58,7 +60,7 @@ def learned_words(train: Sequence[Entry]) -> tuple[Callable[[Entry], float], str
             m = model(c).fit([texts[i] for i in fit], [ys[i] for i in fit])
             for i, p in zip(held, m.predict_proba([texts[i] for i in held])[:, 1], strict=True):
                 probs[i] = float(p)
-        return _auc(probs, ys)
+        return auc_of(probs, ys)
 
     scores = {c: cross_validated(c) for c in PENALTIES}
     best = max(PENALTIES, key=lambda c: (scores[c], -c))

@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from judge.baselines import FOLDS, PENALTIES, _auc  # noqa: E402
+from judge.baselines import FOLDS, PENALTIES, auc_of  # noqa: E402
 from judge.corpus import SITUATIONS, load  # noqa: E402
 
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|[!?]")
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             for i, p in zip(held, m.predict_proba(xs[held])[:, 1], strict=True):
                 probs[i] = float(p)
         acc = sum((p >= 0.5) == (y == 1) for p, y in zip(probs, ys, strict=True)) / len(ys)
-        return acc, _auc(probs, ys)
+        return acc, auc_of(probs, ys)
 
     scores = {c: cross_validated(c) for c in PENALTIES}
     for c, (acc, a) in scores.items():
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     acc = sum((p >= 0.5) == (y == 1) for p, y in zip(probs, truth, strict=True)) / len(truth)
     print(
         f"Chosen C={best}. Test split, {len(truth)} good/poor replies: "
-        f"accuracy {acc:.2f}, AUC {_auc([float(p) for p in probs], truth):.2f}"
+        f"accuracy {acc:.2f}, AUC {auc_of([float(p) for p in probs], truth):.2f}"
     )
     return 0
 

@@ -10,8 +10,10 @@ that article's other replies, and adding entries never moves old ones.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -128,28 +130,17 @@ def load_reader_labels(
     entries: list[Entry], path: Path = READER_LABELS_FILE
 ) -> dict[str, ReaderLabels]:
     """The reader labels, one per corpus entry; raises ValueError naming each problem."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    raw = data.get("labels") or {}
-    problems: list[str] = []
-    out: dict[str, ReaderLabels] = {}
-    ids = {e.id for e in entries}
-    for key, row in raw.items():
-        where = f"{path.name}: labels.{key}"
-        if key not in ids:
-            problems.append(f"{where}: no corpus entry has this id")
-            continue
+
+    def parse(row: object) -> ReaderLabels | str:
         basis = row.get("basis") if isinstance(row, dict) else None
         if not (isinstance(basis, list) and len(basis) == 2 and set(basis) <= set(BASES)):
-            problems.append(f"{where}: basis must be two of {BASES}, one per reader")
-            continue
+            return f"basis must be two of {BASES}, one per reader"
+        assert isinstance(row, dict)
         if not isinstance(row.get("shot"), bool):
-            problems.append(f"{where}: shot must be true or false")
-            continue
-        out[key] = ReaderLabels((basis[0], basis[1]), row["shot"], str(row.get("context_why", "")))
-    problems += [f"{path.name}: no labels for {i}" for i in sorted(ids - set(raw))]
-    if problems:
-        raise ValueError("reader label problems:\n" + "\n".join(problems))
-    return out
+            return "shot must be true or false"
+        return ReaderLabels((basis[0], basis[1]), row["shot"], str(row.get("context_why", "")))
+
+    return _load_keyed(path, "labels", {e.id for e in entries}, "corpus entry", parse)
 
 
 READER_RATINGS_FILE = HERE / "reader-ratings.yaml"
@@ -160,24 +151,40 @@ def load_reader_ratings(
     entries: list[Entry], path: Path = READER_RATINGS_FILE
 ) -> dict[str, tuple[int, ...]]:
     """Careful readers' 1-5 ratings of every test-split reply; raises ValueError naming problems."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    raw = data.get("ratings") or {}
-    problems: list[str] = []
+
+    def parse(row: object) -> tuple[int, ...] | str:
+        if isinstance(row, list) and row and all(_rating(r) for r in row):
+            return tuple(row)
+        return "expected a list of ratings from 1 to 5, one per reader"
+
     test = {e.id for e in entries if e.split == "test"}
-    out: dict[str, tuple[int, ...]] = {}
+    return _load_keyed(path, "ratings", test, "test-split entry", parse)
+
+
+def _rating(r: object) -> bool:
+    return isinstance(r, int) and not isinstance(r, bool) and r in RATINGS
+
+
+T = TypeVar("T")
+
+
+def _load_keyed(
+    path: Path, section: str, ids: set[str], what: str, parse: Callable[[object], T | str]
+) -> dict[str, T]:
+    """One value per id from ``section`` of a YAML file: every id present, no stranger, each
+    row parsed (a string back is the problem with it); raises ValueError naming each problem."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = data.get(section) or {}
+    problems: list[str] = []
+    out: dict[str, T] = {}
     for key, row in raw.items():
-        where = f"{path.name}: ratings.{key}"
-        if key not in test:
-            problems.append(f"{where}: no test-split entry has this id")
-        elif not (
-            isinstance(row, list)
-            and row
-            and all(isinstance(r, int) and not isinstance(r, bool) and r in RATINGS for r in row)
-        ):
-            problems.append(f"{where}: expected a list of ratings from 1 to 5, one per reader")
+        where = f"{path.name}: {section}.{key}"
+        value = parse(row) if key in ids else f"no {what} has this id"
+        if isinstance(value, str):
+            problems.append(f"{where}: {value}")
         else:
-            out[key] = tuple(row)
-    problems += [f"{path.name}: no ratings for {i}" for i in sorted(test - set(raw))]
+            out[key] = value
+    problems += [f"{path.name}: no {section} for {i}" for i in sorted(ids - set(raw))]
     if problems:
-        raise ValueError("reader rating problems:\n" + "\n".join(problems))
+        raise ValueError(f"reader {section} problems:\n" + "\n".join(problems))
     return out
